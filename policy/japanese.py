@@ -1,0 +1,63 @@
+"""Japanese morphological analysis shared by screening and /guide.
+
+fugashi (MeCab) with the unidic-lite dictionary, chosen over SudachiPy by measurement (see
+pyproject.toml). UniDic marks person names (名詞,固有名詞,人名,姓/名) and places (地名), which is
+what name detection needs; the same tokens feed the /guide index.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import fugashi
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    surface: str
+    start: int
+    end: int
+    pos: tuple[str, str, str, str]
+    lemma: str
+
+    @property
+    def is_person_name(self) -> bool:
+        return self.pos[1] == "固有名詞" and self.pos[2] == "人名"
+
+    @property
+    def is_surname(self) -> bool:
+        return self.is_person_name and self.pos[3] == "姓"
+
+    @property
+    def is_given_name(self) -> bool:
+        return self.is_person_name and self.pos[3] == "名"
+
+    @property
+    def is_place(self) -> bool:
+        return self.pos[1] == "固有名詞" and self.pos[2] == "地名"
+
+
+@lru_cache(maxsize=1)
+def _tagger() -> fugashi.Tagger:
+    return fugashi.Tagger()
+
+
+def tokenize(text: str) -> list[Token]:
+    """Tokens with their character offsets in ``text``.
+
+    MeCab drops white space between tokens, so offsets are recovered by scanning forward.
+    """
+    tokens: list[Token] = []
+    pos = 0
+    for word in _tagger()(text):
+        surface = word.surface
+        start = text.find(surface, pos)
+        if start < 0:  # MeCab normalised something; keep the running offset
+            start = pos
+        end = start + len(surface)
+        pos = end
+        f = word.feature
+        lemma = getattr(f, "lemma", None) or surface
+        tokens.append(Token(surface, start, end, (f.pos1, f.pos2 or "*", f.pos3 or "*", f.pos4 or "*"), lemma))
+    return tokens
