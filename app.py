@@ -1,0 +1,127 @@
+"""Wires the bot together and serves it: ``python app.py``.
+
+``create_app`` is a factory so that tests and benchmarks build the same application with their
+own settings (a temporary database, model servers on loopback).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from types import SimpleNamespace
+
+from aiohttp import web
+from botbuilder.core import TurnContext
+from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
+
+from bot import messages
+from bot.endpoint import MessagesEndpoint
+from bot.proactive import Notifier
+from bot.router import Router
+from bot.services import Services
+from bot.teams_bot import CityBot
+from settings import Settings
+from storage import open_store
+
+log = logging.getLogger("app")
+
+SERVICES = web.AppKey("services", Services)
+ENDPOINT = web.AppKey("endpoint", MessagesEndpoint)
+MAX_REQUEST_BYTES = 2 * 1024 * 1024
+
+
+class StartupError(Exception):
+    """A configuration that must not run; the message says what to change."""
+
+
+def check_authentication(settings: Settings) -> None:
+    if settings["MicrosoftAppId"]:
+        return
+    if not settings.flag("ALLOW_UNAUTHENTICATED"):
+        raise StartupError(
+            "MicrosoftAppId が設定されていません。本番では Bot の App ID を設定してください。"
+            "ローカルで試すときだけ ALLOW_UNAUTHENTICATED=1 を設定します。"
+        )
+
+
+def bot_framework_configuration(settings: Settings) -> SimpleNamespace:
+    """The SDK's configuration object, from the names the BotBuilder samples use."""
+    app_id = settings["MicrosoftAppId"]
+    config = SimpleNamespace(
+        APP_ID=app_id,
+        APP_PASSWORD=settings["MicrosoftAppPassword"],
+        APP_TENANTID=settings["MicrosoftAppTenantId"],
+        # With no app id only MultiTenant lets the SDK run without credentials (local use).
+        APP_TYPE=settings["MicrosoftAppType"] if app_id else "MultiTenant",
+    )
+    overrides = {
+        "TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL": settings["BOT_OPENID_METADATA_URL"],
+        "TO_BOT_FROM_CHANNEL_TOKEN_ISSUER": settings["BOT_TOKEN_ISSUER"],
+        "TO_CHANNEL_FROM_BOT_LOGIN_URL": settings["BOT_LOGIN_URL"],
+    }
+    for name, value in overrides.items():
+        if value:
+            setattr(config, name, value)
+    return config
+
+
+async def messages_route(request: web.Request) -> web.StreamResponse:
+    return await request.app[ENDPOINT](request)
+
+
+async def healthz(_: web.Request) -> web.Response:
+    return web.json_response({"status": "ok"})
+
+
+def create_app(settings: Settings) -> web.Application:
+    check_authentication(settings)
+    auth = ConfigurationBotFrameworkAuthentication(bot_framework_configuration(settings))
+    adapter = CloudAdapter(auth)
+
+    async def on_turn_error(context: TurnContext, error: Exception) -> None:
+        log.error("turn failed: %s", type(error).__name__, exc_info=error)
+        try:
+            await context.send_activity(messages.INTERNAL_ERROR)
+        except Exception:
+            log.error("could not tell the user about the failure")
+
+    adapter.on_turn_error = on_turn_error
+    app = web.Application(client_max_size=MAX_REQUEST_BYTES)
+
+    async def lifecycle(app: web.Application):
+        store = open_store(settings.storage_url)
+        await store.open()
+        services = Services(
+            settings=settings,
+            store=store,
+            notifier=Notifier(adapter, store, settings["MicrosoftAppId"]),
+        )
+        app[SERVICES] = services
+        bot = CityBot(services, Router())
+        app[ENDPOINT] = MessagesEndpoint(adapter, auth, bot, settings["MicrosoftAppTenantId"])
+        if not settings["MicrosoftAppId"]:
+            log.warning("認証なしで動作しています (ALLOW_UNAUTHENTICATED=1): accepting UNAUTHENTICATED requests")
+        yield
+        await store.close()
+
+    app.cleanup_ctx.append(lifecycle)
+    app.router.add_post("/api/messages", messages_route)
+    app.router.add_get("/healthz", healthz)
+    return app
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = Settings.load()
+    try:
+        app = create_app(settings)
+    except StartupError as error:
+        print(error, file=sys.stderr)
+        sys.exit(2)
+    web.run_app(app, host=settings["HOST"], port=settings.int("PORT"), print=None)
+
+
+if __name__ == "__main__":
+    asyncio.set_event_loop_policy(asyncio.DefaultEventLoopPolicy())
+    main()

@@ -1,0 +1,82 @@
+"""``POST /api/messages``: authenticate, then hand the activity to the bot.
+
+Authentication is done here rather than inside ``CloudAdapter.process`` so that every failure
+is a 401 (fail closed), including when the Bot Framework signing keys cannot be fetched, and a
+malformed body is a 400 instead of the adapter's 500.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from aiohttp import web
+from botbuilder.core import serializer_helper
+from botbuilder.integration.aiohttp import CloudAdapter
+from botbuilder.schema import Activity
+from botframework.connector.auth import BotFrameworkAuthentication
+from msrest.serialization import Model
+
+from bot.teams_bot import CityBot
+
+log = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 1024 * 1024
+
+
+def _problem(status: int, message: str) -> web.Response:
+    return web.json_response({"error": message}, status=status)
+
+
+def _tenant_of(body: dict[str, Any]) -> str | None:
+    channel_data = body.get("channelData")
+    if isinstance(channel_data, dict) and isinstance(channel_data.get("tenant"), dict):
+        tenant = channel_data["tenant"].get("id")
+        return str(tenant) if tenant else None
+    conversation = body.get("conversation")
+    if isinstance(conversation, dict) and conversation.get("tenantId"):
+        return str(conversation["tenantId"])
+    return None
+
+
+class MessagesEndpoint:
+    def __init__(
+        self, adapter: CloudAdapter, auth: BotFrameworkAuthentication, bot: CityBot, tenant_id: str
+    ):
+        self._adapter = adapter
+        self._auth = auth
+        self._bot = bot
+        self._tenant_id = tenant_id
+
+    async def __call__(self, request: web.Request) -> web.Response:
+        if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
+            return _problem(413, "リクエストが大きすぎます。")
+        if "application/json" not in request.headers.get("Content-Type", ""):
+            return _problem(415, "Content-Type は application/json にしてください。")
+        try:
+            body = await request.json()
+        except ValueError:
+            return _problem(400, "リクエストの JSON を読み取れませんでした。")
+        if not isinstance(body, dict) or not isinstance(body.get("type"), str):
+            return _problem(400, "Bot Framework のアクティビティではありません。")
+        try:
+            activity = Activity().deserialize(body)
+        except Exception:  # msrest raises several unrelated types on malformed fields
+            return _problem(400, "アクティビティの形式が正しくありません。")
+
+        try:
+            auth_result = await self._auth.authenticate_request(activity, request.headers.get("Authorization", ""))
+        except Exception as error:
+            log.warning("refused an activity: %s", type(error).__name__)
+            return _problem(401, "認証に失敗しました。")
+        if self._tenant_id and _tenant_of(body) != self._tenant_id:
+            log.warning("refused an activity from another tenant")
+            return _problem(401, "このテナントからの利用は許可されていません。")
+
+        invoke_response = await self._adapter.process_activity(auth_result, activity, self._bot.on_turn)
+        if invoke_response:
+            payload = invoke_response.body
+            if isinstance(payload, Model):
+                payload = serializer_helper(payload)
+            return web.json_response(payload, status=invoke_response.status)
+        return web.Response(status=201)

@@ -1,0 +1,1 @@
+"""One module per feature, each exposing ``COMMANDS`` and ``ACTIONS`` (see ``bot/router.py``)."""

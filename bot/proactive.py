@@ -1,0 +1,109 @@
+"""Messages the bot starts itself: approval requests to a 所属長, report notifications.
+
+Teams only lets a bot write to someone it can address: the bot keeps every user's personal
+conversation reference (stored, so a restart or another instance can use it) and, for
+someone who never wrote to it, opens a new 1:1 conversation in the city's tenant.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from botbuilder.core import MessageFactory, TurnContext
+from botbuilder.integration.aiohttp import CloudAdapter
+from botbuilder.schema import (
+    Activity,
+    ChannelAccount,
+    ConversationParameters,
+    ConversationReference,
+)
+from botbuilder.schema.teams import TeamsChannelData, TenantInfo
+
+from bot.turn import Actor, card_attachment
+from storage.base import Store
+
+log = logging.getLogger(__name__)
+
+REFS = "conversation_refs"
+CHANNEL = "channel"  # one document: where Teams is reached (service URL, tenant, bot account)
+
+
+class Notifier:
+    def __init__(self, adapter: CloudAdapter, store: Store, app_id: str):
+        self._adapter = adapter
+        self._store = store
+        self._app_id = app_id
+
+    async def remember(self, context: TurnContext) -> None:
+        """Keep the personal conversation of whoever wrote, and how to reach Teams."""
+        activity = context.activity
+        actor = Actor.from_activity(activity)
+        reference = TurnContext.get_conversation_reference(activity)
+        channel = {
+            "service_url": activity.service_url,
+            "channel_id": activity.channel_id,
+            "tenant_id": actor.tenant_id,
+            "bot": {"id": activity.recipient.id, "name": activity.recipient.name} if activity.recipient else None,
+        }
+        if await self._store.get(CHANNEL, "teams") != channel:
+            await self._store.put(CHANNEL, "teams", channel)
+        conversation_type = activity.conversation.conversation_type if activity.conversation else None
+        if actor.aad_object_id and conversation_type in (None, "personal"):
+            doc = {"reference": reference.serialize(), "user_id": actor.channel_user_id, "name": actor.name}
+            if await self._store.get(REFS, actor.aad_object_id) != doc:
+                await self._store.put(REFS, actor.aad_object_id, doc)
+
+    async def send_to_user(
+        self, aad_object_id: str, *, card: dict[str, Any] | None = None, text: str | None = None
+    ) -> str | None:
+        """Send to the user's personal chat; returns the activity id, or None when unreachable."""
+        activity = MessageFactory.attachment(card_attachment(card), text=text) if card else MessageFactory.text(text or "")
+        sent: dict[str, str | None] = {}
+
+        async def deliver(context: TurnContext) -> None:
+            response = await context.send_activity(activity)
+            sent["id"] = response.id if response else None
+
+        doc = await self._store.get(REFS, aad_object_id)
+        if doc:
+            reference = ConversationReference().deserialize(doc["reference"])
+            await self._adapter.continue_conversation(reference, deliver, bot_app_id=self._app_id)
+            return sent.get("id")
+        channel = await self._store.get(CHANNEL, "teams")
+        if not channel or not channel.get("service_url"):
+            log.warning("proactive message skipped: Teams has not contacted the bot yet")
+            return None
+        parameters = ConversationParameters(
+            is_group=False,
+            bot=ChannelAccount(**channel["bot"]) if channel.get("bot") else None,
+            members=[ChannelAccount(id=aad_object_id, aad_object_id=aad_object_id)],
+            tenant_id=channel.get("tenant_id"),
+            channel_data=TeamsChannelData(tenant=TenantInfo(id=channel.get("tenant_id"))),
+        )
+
+        async def opened(context: TurnContext) -> None:
+            # The new conversation is remembered so later messages continue it.
+            reference = TurnContext.get_conversation_reference(context.activity)
+            await self._store.put(
+                REFS, aad_object_id, {"reference": reference.serialize(), "user_id": aad_object_id, "name": ""}
+            )
+            await deliver(context)
+
+        await self._adapter.create_conversation(
+            self._app_id, opened, parameters, channel.get("channel_id") or "msteams", channel["service_url"], None
+        )
+        return sent.get("id")
+
+    async def update(self, aad_object_id: str, activity_id: str, card: dict[str, Any]) -> None:
+        """Replace a card the bot sent earlier in the user's personal chat."""
+        doc = await self._store.get(REFS, aad_object_id)
+        if not doc:
+            return
+        reference = ConversationReference().deserialize(doc["reference"])
+        activity = Activity(type="message", id=activity_id, attachments=[card_attachment(card)])
+
+        async def replace(context: TurnContext) -> None:
+            await context.update_activity(activity)
+
+        await self._adapter.continue_conversation(reference, replace, bot_app_id=self._app_id)

@@ -1,0 +1,105 @@
+"""Every setting of the bot, in one table.
+
+The README's settings table is this table (a test keeps them in step). Values come from the
+process environment or a ``.env`` file; the environment wins. Names of the Bot Framework
+settings follow the BotBuilder samples.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from dotenv import dotenv_values
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str
+    meaning: str
+    secret: bool = False
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("PORT", "3978", "HTTP port of the bot (`POST /api/messages`, `GET /healthz`)."),
+    Setting("HOST", "0.0.0.0", "Address the HTTP server binds to."),
+    Setting("MicrosoftAppId", "", "Bot's Entra application (client) id. Empty: local run only."),
+    Setting("MicrosoftAppPassword", "", "Client secret of that application.", secret=True),
+    Setting("MicrosoftAppTenantId", "", "City's tenant id: activities from other tenants are refused."),
+    Setting("MicrosoftAppType", "SingleTenant", "`SingleTenant`, `MultiTenant` or `UserAssignedMSI`."),
+    Setting(
+        "ALLOW_UNAUTHENTICATED", "0",
+        "`1` lets the bot start without an app id and accept unauthenticated requests (local use only).",
+    ),
+    Setting("BOT_OPENID_METADATA_URL", "", "Override of the Bot Framework OpenID metadata URL (tests, sovereign clouds)."),
+    Setting("BOT_TOKEN_ISSUER", "", "Override of the expected Bot Framework token issuer (tests, sovereign clouds)."),
+    Setting("BOT_LOGIN_URL", "", "Override of the login URL for the bot's outgoing tokens (tests, sovereign clouds)."),
+    Setting("DATA_DIR", "./data", "Folder for the embedded database and exports."),
+    Setting("STORAGE_URL", "", "`tinydb:///path` or `postgresql://…`; empty: `tinydb:///<DATA_DIR>/store`."),
+    Setting("DEFAULT_SERVICE", "chatbot", "Service for users who have not chosen one: `chatbot` or `chatgpt`."),
+    Setting("OPENAI_MODEL", "gpt-4o-mini", "Model of the `chatgpt` service."),
+    Setting("ANTHROPIC_MODEL", "claude-haiku-4-5", "Model of the `chatbot` service (Claude Haiku 4.5)."),
+    Setting("OPENAI_API_KEY", "", "Key for the `chatgpt` service (OpenAI SDK standard variable).", secret=True),
+    Setting("OPENAI_BASE_URL", "", "OpenAI-compatible endpoint, e.g. a city's own on LGWAN (SDK standard variable)."),
+    Setting("ANTHROPIC_API_KEY", "", "Key for the `chatbot` service (Anthropic SDK standard variable).", secret=True),
+    Setting("ANTHROPIC_BASE_URL", "", "Anthropic-compatible endpoint (SDK standard variable)."),
+    Setting("LLM_TIMEOUT_S", "60", "Seconds before a model request is abandoned."),
+    Setting("LLM_MAX_RETRIES", "2", "Retries with backoff on timeouts, 429 and 5xx before the user is told."),
+    Setting("HISTORY_CHAR_BUDGET", "6000", "Characters of earlier turns sent with a prompt (per user and service)."),
+    Setting("MAX_MESSAGE_CHARS", "20000", "Longest message accepted; longer ones get a Japanese explanation."),
+    Setting("STREAM_INTERVAL_S", "1.0", "Seconds between streamed updates in personal chats."),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+_TRUE = {"1", "true", "yes", "on"}
+
+
+class Settings(Mapping[str, str]):
+    """Resolved settings; unknown names raise KeyError so a typo fails loudly."""
+
+    def __init__(self, values: Mapping[str, str]):
+        self._values = {s.name: values.get(s.name, s.default) for s in SETTINGS}
+
+    @classmethod
+    def load(cls, env: Mapping[str, str] | None = None, dotenv: str | Path | None = ".env") -> Settings:
+        merged: dict[str, str] = {}
+        if dotenv and Path(dotenv).is_file():
+            merged.update({k: v for k, v in dotenv_values(dotenv).items() if v is not None})
+        merged.update(os.environ if env is None else env)
+        return cls(merged)
+
+    def replace(self, **changes: str) -> Settings:
+        for name in changes:
+            _BY_NAME[name]
+        return Settings({**self._values, **changes})
+
+    def __getitem__(self, name: str) -> str:
+        return self._values[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def int(self, name: str) -> int:
+        return int(self[name])
+
+    def float(self, name: str) -> float:
+        return float(self[name])
+
+    def flag(self, name: str) -> bool:
+        return self[name].strip().lower() in _TRUE
+
+    @property
+    def storage_url(self) -> str:
+        return self["STORAGE_URL"] or f"tinydb:///{Path(self['DATA_DIR']).resolve() / 'store'}"
+
+    def public_view(self) -> dict[str, str]:
+        """Settings as they may appear in a log: secrets reduced to whether they are set."""
+        return {
+            s.name: ("(設定済み)" if self[s.name] else "") if s.secret else self[s.name] for s in SETTINGS
+        }

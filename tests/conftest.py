@@ -1,0 +1,77 @@
+"""Fixtures that run the bot as Teams meets it: a real HTTP server, a loopback connector."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+
+import aiohttp
+import pytest
+from aiohttp import web
+
+from app import SERVICES, create_app
+from bot.services import Services
+from settings import Settings
+from tests.support.connector import Connector
+from tests.support.teams import BotClient
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+class RunningBot:
+    def __init__(self, app: web.Application, runner: web.AppRunner, url: str, client: BotClient):
+        self.app = app
+        self.runner = runner
+        self.url = url
+        self.client = client
+
+    @property
+    def services(self) -> Services:
+        return self.app[SERVICES]
+
+
+BotFactory = Callable[..., Awaitable[RunningBot]]
+
+
+@pytest.fixture
+async def connector() -> AsyncIterator[Connector]:
+    server = Connector()
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+def base_settings(tmp_path: Path) -> dict[str, str]:
+    """Settings of a local bot with its own empty database under ``tmp_path``."""
+    return {
+        "ALLOW_UNAUTHENTICATED": "1",
+        "DATA_DIR": str(tmp_path / "data"),
+        "STORAGE_URL": f"tinydb:///{tmp_path / 'data' / 'store'}",
+        "ORG_TABLE": str(REPO / "data" / "org.csv"),
+    }
+
+
+@pytest.fixture
+async def start_bot(connector: Connector, base_settings: dict[str, str]) -> AsyncIterator[BotFactory]:
+    """Start bots (several, for restarts) with settings overrides; all are stopped at the end."""
+    runners: list[web.AppRunner] = []
+    session = aiohttp.ClientSession()
+
+    async def start(**overrides: str) -> RunningBot:
+        values = {**base_settings, **overrides}
+        settings = Settings(values)
+        app = create_app(settings)
+        runner = web.AppRunner(app, access_log=None)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        runners.append(runner)
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        url = f"http://127.0.0.1:{port}"
+        return RunningBot(app, runner, url, BotClient(url, connector.url, session))
+
+    yield start
+    for runner in reversed(runners):
+        await runner.cleanup()
+    await session.close()
