@@ -30,7 +30,6 @@ def adaptive_card(
         "type": "AdaptiveCard",
         "$schema": SCHEMA,
         "version": VERSION,
-        "lang": "ja",
         # Teams draws cards narrow unless told otherwise; Japanese text wraps badly there.
         "msteams": {"width": "Full"},
         "body": body,

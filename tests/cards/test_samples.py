@@ -1,0 +1,90 @@
+"""Every card from ``python -m cards samples`` passes the official schema and renderer.
+
+PNGs (Teams light and dark) go to a temporary folder, or to CARD_PREVIEW_DIR when set so a
+person can look at them.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from cards.samples import SampleError, builders, write_samples
+from tests.support.shared_tools import HOSTS, REPO_ROOT, check_schema, render_card
+
+
+@pytest.fixture(scope="module")
+def sample_files(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    out_dir = tmp_path_factory.mktemp("samples") / "new"  # the tool creates OUTDIR itself
+    done = subprocess.run(
+        [sys.executable, "-m", "cards", "samples", str(out_dir)],
+        capture_output=True, text=True, cwd=REPO_ROOT, check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    files = sorted(out_dir.glob("*.json"))
+    assert files
+    return files
+
+
+def test_one_bare_card_file_per_sample(sample_files: list[Path]) -> None:
+    assert sorted(p.stem for p in sample_files) == sorted(builders())
+    for path in sample_files:
+        card = json.loads(path.read_text(encoding="utf-8"))
+        assert card["type"] == "AdaptiveCard" and card["version"] == "1.5", path.name
+
+
+@pytest.mark.tools
+def test_every_sample_passes_the_card_schema(sample_files: list[Path]) -> None:
+    run = check_schema("card", sample_files)
+    run.assert_clean()
+    assert len(run.records) == len(sample_files)
+
+
+@pytest.mark.tools
+@pytest.mark.parametrize("host", HOSTS)
+def test_every_sample_renders_without_events(sample_files: list[Path], host: str, tmp_path: Path) -> None:
+    preview = os.environ.get("CARD_PREVIEW_DIR")
+    out_dir = Path(preview) / host if preview else tmp_path
+    run = render_card(sample_files, host, out_dir)
+    run.assert_clean()
+    assert len(run.records) == len(sample_files)
+    assert all(r.get("rendered") for r in run.records)
+    assert {p.stem for p in out_dir.glob("*.png")} >= {p.stem for p in sample_files}
+
+
+def _package(root: Path, name: str, modules: dict[str, str]) -> ModuleType:
+    package = root / name
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    for module, source in modules.items():
+        (package / f"{module}.py").write_text(textwrap.dedent(source))
+    sys.path.insert(0, str(root))
+    try:
+        return importlib.import_module(name)
+    finally:
+        sys.path.remove(str(root))
+
+
+CARD = "SAMPLES = {'notice': lambda: {'type': 'AdaptiveCard', 'version': '1.5', 'body': []}}\n"
+
+
+def test_duplicate_sample_names_fail_loudly(tmp_path: Path) -> None:
+    package = _package(tmp_path, "dup_cards", {"chat": CARD, "guide": CARD})
+    with pytest.raises(SampleError, match=r"dup_cards\.chat and dup_cards\.guide"):
+        builders(package)
+
+
+def test_a_failing_sample_writes_nothing(tmp_path: Path) -> None:
+    broken = "SAMPLES = {'broken': lambda: 1 / 0}\n"
+    package = _package(tmp_path, "broken_cards", {"a": CARD, "b": broken})
+    with pytest.raises(SampleError, match="broken"):
+        write_samples(tmp_path / "out", package)
+    assert not (tmp_path / "out").exists()
