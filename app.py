@@ -21,6 +21,7 @@ from bot.proactive import Notifier
 from bot.router import Router
 from bot.services import Services
 from bot.teams_bot import CityBot
+from org import OrgTableError, open_directory
 from settings import Settings
 from storage import open_store
 
@@ -76,6 +77,10 @@ async def healthz(_: web.Request) -> web.Response:
 
 def create_app(settings: Settings) -> web.Application:
     check_authentication(settings)
+    try:
+        directory = open_directory(settings)
+    except OrgTableError as error:
+        raise StartupError(str(error)) from error
     auth = ConfigurationBotFrameworkAuthentication(bot_framework_configuration(settings))
     adapter = CloudAdapter(auth)
 
@@ -96,6 +101,7 @@ def create_app(settings: Settings) -> web.Application:
             settings=settings,
             store=store,
             notifier=Notifier(adapter, store, settings["MicrosoftAppId"]),
+            org=directory,
         )
         app[SERVICES] = services
         bot = CityBot(services, Router())
@@ -103,6 +109,7 @@ def create_app(settings: Settings) -> web.Application:
         if not settings["MicrosoftAppId"]:
             log.warning("認証なしで動作しています (ALLOW_UNAUTHENTICATED=1): accepting UNAUTHENTICATED requests")
         yield
+        await directory.close()
         await store.close()
 
     app.cleanup_ctx.append(lifecycle)

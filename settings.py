@@ -51,6 +51,16 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("HISTORY_CHAR_BUDGET", "6000", "Characters of earlier turns sent with a prompt (per user and service)."),
     Setting("MAX_MESSAGE_CHARS", "20000", "Longest message accepted; longer ones get a Japanese explanation."),
     Setting("STREAM_INTERVAL_S", "1.0", "Seconds between streamed updates in personal chats."),
+    Setting("ORG_TABLE", "data/org.csv", "Org table (UTF-8 CSV): 所属, 所属長, roles, initial permissions. See data/README.md."),
+    Setting("GRAPH_CLIENT_ID", "", "Entra app (client) id for Microsoft Graph (`User.Read.All`). Empty: the org table alone."),
+    Setting("GRAPH_CLIENT_SECRET", "", "Client secret of that app.", secret=True),
+    Setting("GRAPH_TENANT_ID", "", "Tenant for Graph tokens; empty: `MicrosoftAppTenantId`."),
+    Setting("GRAPH_AUTHORITY", "https://login.microsoftonline.com", "Entra authority (https only; sovereign clouds, tests)."),
+    Setting("GRAPH_BASE_URL", "https://graph.microsoft.com/v1.0", "Microsoft Graph endpoint."),
+    Setting("GRAPH_CA_FILE", "", "PEM bundle to trust for the authority and Graph (e.g. a proxy's CA); empty: system CAs."),
+    Setting("GRAPH_CACHE_SECONDS", "900", "How long a user's department and manager from Graph are reused."),
+    Setting("APPROVAL_EXPIRY_HOURS", "72", "Hours before an undecided approval request expires and the requester is told."),
+    Setting("APPROVAL_SWEEP_SECONDS", "300", "Seconds between checks for expired approval requests."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from org import Directory
 from settings import Settings
 from storage.base import Store
 
@@ -17,3 +18,4 @@ class Services:
     settings: Settings
     store: Store
     notifier: Notifier
+    org: Directory
