@@ -1,0 +1,59 @@
+"""Masking findings (contract: numbers keep at most their last four digits) and the masked resend."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+
+from .categories import categories
+from .hit import MaskStyle
+from .model import Finding
+
+_KEEP_DIGITS = 4
+
+
+def _is_digit(ch: str) -> bool:
+    return unicodedata.normalize("NFKC", ch).isdigit() or ch in "〇一二三四五六七八九"
+
+
+def _hidden(ch: str) -> bool:
+    """Characters that carry identity: letters, digits, kana, kanji (not spaces or punctuation)."""
+    return unicodedata.category(ch)[0] in "LN"
+
+
+def mask_value(value: str, style: MaskStyle) -> str:
+    """``value`` with its identifying characters replaced by ``*``; same length as ``value``."""
+    if style == "none":
+        return value
+    if style == "digits":
+        digit_positions = [i for i, ch in enumerate(value) if _is_digit(ch)]
+        keep = set(digit_positions[-_KEEP_DIGITS:]) if len(digit_positions) > _KEEP_DIGITS else set()
+        return "".join("*" if _hidden(ch) and i not in keep else ch for i, ch in enumerate(value))
+    if style == "email":
+        at = value.rfind("@")
+        return "".join("*" if i < at and ch not in "._-" else ch for i, ch in enumerate(value))
+    return "".join(ch if ch.isspace() else "*" for ch in value)
+
+
+def is_masked_out(finding: Finding) -> bool:
+    """Whether masking removes what this finding reports.
+
+    Categories marked maskable in the contract always; sensitive_personal and staff_info only when the
+    finding is itself the person (a name or a staff number), which shows as a masked value.
+    """
+    info = categories()[finding.category]
+    if info.maskable:
+        return True
+    return info.maskable_with_person and "*" in finding.masked
+
+
+def mask(text: str, findings: Iterable[Finding]) -> str:
+    """``text`` with every maskable finding masked in place (length and other text unchanged)."""
+    chars = list(text)
+    for f in findings:
+        if not is_masked_out(f):
+            continue
+        for i, ch in enumerate(f.masked):
+            if ch == "*" and f.start + i < f.end:
+                chars[f.start + i] = "*"
+    return "".join(chars)

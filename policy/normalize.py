@@ -1,0 +1,85 @@
+"""Text normalisation with a map back to the original text (screening contract, "Text is normalised").
+
+Rules match on the normalised text; every finding's span is mapped back through ``Normalized.span``
+so that it indexes the message as the user wrote it.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+import regex
+
+# Invisible characters people (or copy-paste) put inside numbers and words.
+_INVISIBLE = frozenset("\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff\u00ad\u180e")
+# Dash-like characters that NFKC leaves alone (jp-identifiers.md §0).
+_DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2043\ufe58", "-"))
+_KANJI_DIGITS = str.maketrans("〇一二三四五六七八九", "0123456789")
+# A kanji numeral stands in a number when the run it belongs to (digits, kanji numerals and the
+# separators allowed inside numbers) holds at least three digits: 〇九〇-一二三四, 第三〇一号.
+# Two kanji numerals alone (〇〇様, 一二) stay text.
+_KANJI_NUMBER_RUN = regex.compile(r"[0-9〇一二三四五六七八九](?:[ \-ー]?[0-9〇一二三四五六七八九])+")
+_LONG_VOWEL_IN_NUMBER = regex.compile(r"(?<=[0-9])ー(?=[0-9])")
+
+
+@dataclass(frozen=True, slots=True)
+class Normalized:
+    """Normalised text plus, for each of its characters, the original span it came from."""
+
+    original: str
+    text: str
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a span of ``text`` to the span of ``original`` that produced it."""
+        if end <= start:
+            pos = self.starts[start] if start < len(self.starts) else len(self.original)
+            return pos, pos
+        return self.starts[start], self.ends[end - 1]
+
+
+def _clusters(text: str) -> list[tuple[int, int]]:
+    """Base character plus its combining marks, so NFKC can compose ｶﾞ → ガ and keep offsets."""
+    out: list[tuple[int, int]] = []
+    i, n = 0, len(text)
+    while i < n:
+        j = i + 1
+        while j < n and (unicodedata.combining(text[j]) or text[j] in "\uff9e\uff9f\u3099\u309a"):
+            j += 1
+        out.append((i, j))
+        i = j
+    return out
+
+
+def normalize(text: str) -> Normalized:
+    chars: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for i, j in _clusters(text):
+        piece = text[i:j]
+        if piece in _INVISIBLE:
+            continue
+        if piece.isascii():
+            out = piece
+        else:
+            out = unicodedata.normalize("NFKC", "".join(c for c in piece if c not in _INVISIBLE))
+            out = out.translate(_DASHES)
+        for ch in out:
+            chars.append(ch)
+            starts.append(i)
+            ends.append(j)
+    norm = "".join(chars)
+    norm = _LONG_VOWEL_IN_NUMBER.sub("-", norm)
+    norm = _KANJI_NUMBER_RUN.sub(_kanji_run, norm)
+    return Normalized(text, norm, tuple(starts), tuple(ends))
+
+
+def _kanji_run(m: regex.Match[str]) -> str:
+    run = m.group()
+    digits = sum(1 for c in run if c not in " -ー")
+    if digits < 3:
+        return run
+    # Inside a number, ー is a dash typed from the kana keyboard.
+    return run.translate(_KANJI_DIGITS).replace("ー", "-")

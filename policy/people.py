@@ -1,0 +1,181 @@
+"""Mentions of people, told apart from ordinary words, places, placeholders and public figures.
+
+UniDic (fugashi + unidic-lite) tags surnames and given names; a mention is one of:
+- ``full``: surname + given name (山田 太郎, 坂口さくら), or surname + a short word after a space in a
+  list or table (新井 勇気,) — with an honorific, a label (氏名：), a title or affiliation (主任,
+  福祉課の) or simply standing in the text;
+- ``surname``: a surname (or a katakana or romanised name) with 様/さん/氏/Mr./Ms.;
+- ``initials``: K・Y様.
+Placeholders (〇〇様, Aさん, ** 様, sample names such as 松戸太郎) and names marked as public figures
+(…選手, 著名人) are not mentions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from .config import allow_list
+from .doc import Doc
+from .japanese import Token
+
+HONORIFICS = frozenset({"様", "さん", "氏", "君", "くん", "ちゃん", "殿", "さま"})
+# A surname followed by these is a public role, not a private person (5-2(3) 著名人).
+_PUBLIC_SUFFIXES = frozenset({"選手", "監督", "議員", "大臣", "知事", "首相", "総理", "大統領", "投手", "選手権"})
+_PLACEHOLDER = regex.compile(r"[〇○◯●×△□■*＊某xX]+|[A-Za-z]|[甲乙丙丁]")
+_LABEL = regex.compile(
+    r"(?:氏名|お名前|名前|名義|口座名義|受取人|宛名|対象者|相談者|申請者|申込者|届出人|世帯主|本人|児童|生徒|患者|"
+    r"利用者|被保険者|契約者|保護者|name)[ \t]*[:：は]?[ \t]*$",
+    regex.IGNORECASE,
+)
+_TITLE_BEFORE = regex.compile(
+    r"(?:職員|主任|主事|主査|主幹|係長|課長補佐|課長|部長|次長|室長|所長|指導主事|保健師|保育士|看護師|"
+    r"会計年度任用職員|技師|事務員|嘱託|担当|PM|SE|リーダー|manager)[ \t]*$",
+    regex.IGNORECASE,
+)
+_AFFILIATION_BEFORE = regex.compile(r"[一-龯ァ-ヶ]{1,12}(?:課|係|室|部|局|所|センター|支所|学校)(?:の|[ \t])[ \t]*(?:[^\s、。]{1,6}[ \t]+)?$")
+_AFFILIATION_AFTER = regex.compile(r"^[ \t]*[（(][^）)\n]{0,12}(?:課|係|室|部|局|センター)")
+_STAFF_TITLES = regex.compile(r"(?:職員|主任|主事|主査|主幹|係長|課長|部長|次長|室長|所長|指導主事|保健師|技師)")
+_KATAKANA = regex.compile(r"[ァ-ヶー]{2,}")
+_LABELLED_KATAKANA = regex.compile(r"[ァ-ヶー]{2,}(?:[・ =][ァ-ヶー]{1,})*")
+_ENGLISH_TITLE = regex.compile(r"(?<![A-Za-z])(?:Mr|Ms|Mrs|Miss|Mx|Dr)\.?[ \t]+[A-Z][a-z]+(?:[ \t]+[A-Z][a-z]+)?")
+_ENGLISH_SELF = regex.compile(
+    r"(?:I'm|I am|my name is|this is|name:|named|called)[ \t]+(?P<name>[A-Z][a-z]+(?:[ \t]+[A-Z][a-z]+){1,2})"
+)
+_ENGLISH_LIST = regex.compile(r"(?<=[#0-9][ \t]*,[ \t]*)(?P<name>[A-Z][a-z]+[ \t]+[A-Z][a-z]+)")
+_INITIALS = regex.compile(r"(?<![A-Za-z])[A-Z][・.．][ \t]?[A-Z]\.?[ \t]*(?=様|さん|氏)")
+_NAME_CHARS = regex.compile(r"[一-龯々〆ヵヶぁ-んァ-ヶー]{1,4}")
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    start: int
+    end: int
+    kind: str  # full | surname | initials
+    how: str  # honorific | label | title | list | plain | english
+    staff: bool
+
+
+def _gap(doc: Doc, a: Token, b: Token) -> str:
+    return doc.text[a.end : b.start]
+
+
+def _is_placeholder(text: str) -> bool:
+    return bool(_PLACEHOLDER.fullmatch(text.replace(" ", "")))
+
+
+def _honorific_after(tokens: list[Token], j: int, doc: Doc) -> bool:
+    if j >= len(tokens):
+        return False
+    gap = doc.text[tokens[j - 1].end : tokens[j].start]
+    return gap.strip(" \t") == "" and len(gap) <= 2 and tokens[j].surface in HONORIFICS
+
+
+def _given_name(tokens: list[Token], j: int, doc: Doc) -> int:
+    """Index after the given name starting at ``j`` (0 when there is none)."""
+    if j >= len(tokens):
+        return 0
+    tok = tokens[j]
+    gap = _gap(doc, tokens[j - 1], tok)
+    if gap not in ("", " ", "\u3000", "  "):
+        return 0
+    if tok.is_given_name or (tok.is_person_name and tok.pos[3] == "一般" and not _KATAKANA.fullmatch(tok.surface)):
+        end = j + 1
+        # UniDic sometimes splits a rare given name (陽 + 向); take one more single kanji.
+        if end < len(tokens) and tokens[end].start == tok.end and tokens[end].pos[0] == "接尾辞" \
+                and len(tokens[end].surface) == 1 and tokens[end].surface not in HONORIFICS \
+                and regex.fullmatch(r"[一-龯]", tokens[end].surface):
+            end += 1
+        return end
+    if gap and _NAME_CHARS.fullmatch(tok.surface) and tok.pos[0] in ("名詞", "副詞", "形状詞", "動詞", "形容詞"):
+        # 新井 勇気, / 服部 颯さん: a short word after a space that ends where a name ends.
+        nxt = tokens[j + 1] if j + 1 < len(tokens) else None
+        if nxt is None or nxt.start > tok.end or nxt.surface in HONORIFICS or nxt.pos[0] in ("補助記号", "記号") \
+                or nxt.surface in ("の", "は", "が", "を", "に", "と", "から"):
+            return j + 1
+    return 0
+
+
+def _context_flags(doc: Doc, start: int, end: int) -> tuple[str | None, bool]:
+    before = doc.text[max(0, start - 30) : start]
+    after = doc.text[end : end + 20]
+    how = None
+    if _LABEL.search(before):
+        how = "label"
+    elif _TITLE_BEFORE.search(before):
+        how = "title"
+    staff = bool(_AFFILIATION_BEFORE.search(before) or _AFFILIATION_AFTER.search(after)
+                 or (how == "title" and _STAFF_TITLES.search(before[-8:])))
+    return how, staff
+
+
+def find_people(doc: Doc) -> list[Mention]:
+    tokens = doc.tokens
+    placeholders = allow_list().placeholder_names
+    mentions: list[Mention] = []
+    i = 0
+    n = len(tokens)
+    while i < n:
+        tok = tokens[i]
+        if not (tok.is_surname or (tok.is_person_name and _KATAKANA.fullmatch(tok.surface))
+                or (tok.pos[1] == "固有名詞" and i + 1 < n and _honorific_after(tokens, i + 1, doc))):
+            i += 1
+            continue
+        if _is_placeholder(tok.surface):
+            i += 1
+            continue
+        j = _given_name(tokens, i + 1, doc) if tok.is_surname else 0
+        end_idx = j if j else i + 1
+        start, end = tok.start, tokens[end_idx - 1].end
+        if doc.text[start:end].replace(" ", "").replace("\u3000", "") in placeholders:
+            i = end_idx
+            continue
+        nxt = tokens[end_idx].surface if end_idx < n else ""
+        if nxt in _PUBLIC_SUFFIXES:
+            i = end_idx + 1
+            continue
+        honorific = _honorific_after(tokens, end_idx, doc)
+        how, staff = _context_flags(doc, start, end)
+        if j:
+            mentions.append(Mention(start, end, "full", "honorific" if honorific else how or "plain", staff))
+        elif honorific:
+            mentions.append(Mention(start, end, "surname", "honorific", staff))
+        i = end_idx
+    mentions.extend(_labelled_katakana(doc, mentions))
+    mentions.extend(_english(doc))
+    for m in _INITIALS.finditer(doc.text):
+        mentions.append(Mention(m.start(), m.end(), "initials", "honorific", False))
+    return _dedupe(mentions)
+
+
+def _labelled_katakana(doc: Doc, known: list[Mention]) -> list[Mention]:
+    """グエン・ヴァン・ミン after 氏名, オオクボ ケンイチ after 名義: names UniDic does not know."""
+    out: list[Mention] = []
+    for m in _LABELLED_KATAKANA.finditer(doc.text):
+        if any(k.start <= m.start() < k.end for k in known):
+            continue
+        before = doc.text[max(0, m.start() - 12) : m.start()]
+        if _LABEL.search(before):
+            out.append(Mention(m.start(), m.end(), "full", "label", False))
+        elif doc.text[m.end() : m.end() + 2].startswith(tuple(HONORIFICS)):
+            out.append(Mention(m.start(), m.end(), "surname", "honorific", False))
+    return out
+
+
+def _english(doc: Doc) -> list[Mention]:
+    out = [Mention(m.start(), m.end(), "surname", "english", False) for m in _ENGLISH_TITLE.finditer(doc.text)]
+    for pattern in (_ENGLISH_SELF, _ENGLISH_LIST):
+        for m in pattern.finditer(doc.text):
+            out.append(Mention(m.start("name"), m.end("name"), "full", "english", False))
+    return out
+
+
+def _dedupe(mentions: list[Mention]) -> list[Mention]:
+    mentions.sort(key=lambda m: (m.start, -(m.end - m.start)))
+    out: list[Mention] = []
+    for m in mentions:
+        if out and m.start < out[-1].end:
+            continue
+        out.append(m)
+    return out
