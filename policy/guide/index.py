@@ -1,0 +1,153 @@
+"""Ranking of the guideline's leaf sections for a question: BM25 over words and characters.
+
+Each leaf is indexed with its own text, its title and the titles of the sections around it
+(a question often names the heading, not the words of the text). Questions are first rewritten
+into the guideline's vocabulary (``synonyms.yaml``). A phrase of the question found verbatim in
+a section puts that section first.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from policy.guide.query import analyse
+from policy.guide.sections import Section, SectionTree
+from policy.guide.synonyms import Synonyms
+from policy.guide.terms import bigrams, normalize, terms
+
+# Field weights: a word in the section's own title counts like this many words of its text.
+TITLE_WEIGHT = 3.0
+ANCESTOR_TITLE_WEIGHT = 1.0
+# Share of the character-bigram score: it catches typos and words the analyser splits oddly.
+BIGRAM_WEIGHT = 0.3
+# Score times (share of the question's concepts the section holds) to this power.
+COVERAGE_POWER = 1.0
+K1 = 1.2
+B = 0.75
+# The glossary, the forms and the cover support the rules: they come first when asked for (by
+# title, or a question naming 様式/用語); otherwise the rules' own text is the better quote.
+SUPPORT_WEIGHT = 0.75
+TITLE_SHARE = 0.6
+
+
+@dataclass(frozen=True)
+class Hit:
+    section: Section
+    score: float
+    terms: tuple[str, ...]  # question terms found in the section, for highlighting
+    phrase: bool = False
+
+
+class _Bm25:
+    def __init__(self, docs: list[Counter[str]]):
+        self.docs = docs
+        self.lengths = [sum(d.values()) for d in docs]
+        self.average = sum(self.lengths) / max(len(docs), 1)
+        frequency: Counter[str] = Counter()
+        for doc in docs:
+            frequency.update(doc.keys())
+        n = len(docs)
+        self.idf = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in frequency.items()}
+
+    def scores(self, query: Mapping[str, float]) -> list[float]:
+        out = [0.0] * len(self.docs)
+        for term, weight in query.items():
+            idf = self.idf.get(term)
+            if idf is None:
+                continue
+            for i, doc in enumerate(self.docs):
+                tf = doc.get(term)
+                if tf:
+                    norm = K1 * (1 - B + B * self.lengths[i] / self.average)
+                    out[i] += weight * idf * tf * (K1 + 1) / (tf + norm)
+        return out
+
+
+def _context(tree: SectionTree, leaf: Section) -> list[str]:
+    """What names a leaf besides its own title: the headings above it, its labels (【様式1】,
+    【解説】…) and, outside the chapters, its id (様式4 has no label)."""
+    names = [a.title or "" for a in tree.ancestors(leaf.id)]
+    titles = {leaf.title, *names}
+    names += [p.text for p in leaf.paragraphs if p.kind == "heading" and p.text not in titles]
+    if not leaf.id[0].isdigit():
+        names.append(leaf.id)
+    return names
+
+
+def _kind(leaf: Section) -> str:
+    """様式, 用語, 表紙, 別紙機密性 or the chapter: the word a question uses to ask for such a section."""
+    return re.sub(r"[\d(（].*", "", leaf.id)
+
+
+def _is_support(leaf: Section) -> bool:
+    return _kind(leaf) in ("様式", "用語", "表紙")
+
+
+def _weighted(counter: Counter[str], items: Iterable[str], weight: float) -> None:
+    for item in items:
+        counter[item] += weight
+
+
+class GuideIndex:
+    """Built once from the section tree; ``search`` is read-only and thread-safe."""
+
+    def __init__(self, tree: SectionTree, synonyms: Synonyms):
+        self.tree = tree
+        self.synonyms = synonyms
+        self.leaves = tree.leaves()
+        self._texts = [normalize(leaf.plain_text()) for leaf in self.leaves]
+        word_docs: list[Counter[str]] = []
+        char_docs: list[Counter[str]] = []
+        for leaf, body in zip(self.leaves, self._texts, strict=True):
+            title = normalize(leaf.title or "")
+            around = normalize(" ".join(_context(tree, leaf)))
+            words: Counter[str] = Counter()
+            _weighted(words, self._terms(body), 1.0)
+            _weighted(words, self._terms(title), TITLE_WEIGHT)
+            _weighted(words, self._terms(around), ANCESTOR_TITLE_WEIGHT)
+            chars: Counter[str] = Counter()
+            _weighted(chars, bigrams(body), 1.0)
+            _weighted(chars, bigrams(title), TITLE_WEIGHT)
+            _weighted(chars, bigrams(around), ANCESTOR_TITLE_WEIGHT)
+            word_docs.append(words)
+            char_docs.append(chars)
+        self._words = _Bm25(word_docs)
+        self._chars = _Bm25(char_docs)
+
+    def _terms(self, text: str) -> list[str]:
+        return terms(text, self.synonyms.stopwords)
+
+    def search(self, question: str, limit: int = 5) -> list[Hit]:
+        """The best leaves for ``question``, best first; empty when nothing matches."""
+        query = analyse(question, self.synonyms)
+        weights = query.weights
+        word_scores = self._words.scores(weights)
+        char_scores = self._chars.scores(Counter(bigrams(query.text)))
+        known = [c for c in query.concepts if any(t in self._words.idf for t in c)]
+        hits = []
+        for i, leaf in enumerate(self.leaves):
+            doc = self._words.docs[i]
+            score = word_scores[i] + BIGRAM_WEIGHT * char_scores[i]
+            if known:
+                # Sections that answer more of the question's concepts beat ones that repeat one.
+                covered = sum(1 for c in known if any(t in doc for t in c))
+                score *= (covered / len(known)) ** COVERAGE_POWER
+            if _is_support(leaf) and _kind(leaf) not in weights:
+                score *= SUPPORT_WEIGHT
+            if score <= 0:
+                continue
+            matched = tuple(t for t in weights if t in doc)
+            first = any(p in self._texts[i] for p in query.phrases) or self._names(query.core, leaf)
+            hits.append(Hit(leaf, score, matched, first))
+        hits.sort(key=lambda h: (h.phrase, h.score), reverse=True)
+        return hits[:limit]
+
+    @staticmethod
+    def _names(core: str, leaf: Section) -> bool:
+        """The question asks for a section by (most of) its title, e.g. a term of 用語解説."""
+        title = normalize(leaf.title or "")
+        return bool(title) and core in title and len(core) >= TITLE_SHARE * len(title)

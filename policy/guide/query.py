@@ -1,0 +1,90 @@
+"""A question as the index reads it: concepts (each a set of weighted terms), phrases, core."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from policy.guide.synonyms import Synonyms
+from policy.guide.terms import Chunk, chunks, normalize
+
+# A question's words weigh one each, the compounds of a run half; a long run (a service's full
+# name) is scaled down to weigh at most this many words, so it cannot drown the rest.
+COMPOUND_WEIGHT = 0.5
+CHUNK_CAP = 2.0
+MIN_PHRASE = 4
+_QUOTED = re.compile(r"[「『\"“](.+?)[」』\"”]")
+_END = "?？。.!！ 、,"
+
+
+@dataclass(frozen=True)
+class Query:
+    text: str  # normalised, in the guideline's vocabulary
+    concepts: tuple[dict[str, float], ...]  # one per word or synonym of the question
+    phrases: tuple[str, ...]  # quoted parts and the whole question, to find verbatim
+    core: str  # the question without 「とは」「って何」…
+
+    @property
+    def weights(self) -> dict[str, float]:
+        out: dict[str, float] = {}
+        for concept in self.concepts:
+            for term, weight in concept.items():
+                out[term] = max(out.get(term, 0.0), weight)
+        return out
+
+
+def analyse(question: str, synonyms: Synonyms) -> Query:
+    concepts: list[dict[str, float]] = []
+    for text, replaced in synonyms.segments(question):
+        found = _chunks(text, synonyms)
+        if replaced:
+            concepts.append(_merge([_weights(c) for c in found]))
+        else:
+            concepts.extend(_weights(c) for c in found)
+    concepts = [c for c in concepts if c]
+    text = synonyms.expand(question)
+    quoted = [normalize(q) for q in _QUOTED.findall(question)]
+    whole = normalize(question).rstrip(_END)
+    phrases = tuple(p for p in [*quoted, whole] if len(p) >= MIN_PHRASE)
+    return Query(text, tuple(concepts), phrases, _core(whole, synonyms.frames))
+
+
+def _chunks(text: str, synonyms: Synonyms) -> list[Chunk]:
+    """Chunks, with inflected words the text matching missed mapped by their lemma (使っ→使う)."""
+    out: list[Chunk] = []
+    for chunk in chunks(text, synonyms.stopwords):
+        mapped = synonyms.replacements.get(chunk.words[0]) if len(chunk.words) == 1 else None
+        if mapped is not None and mapped != chunk.words[0]:
+            out.append(Chunk(tuple(t for c in chunks(mapped, synonyms.stopwords) for t in c.terms), ()))
+        else:
+            out.append(chunk)
+    return out
+
+
+def _weights(chunk: Chunk) -> dict[str, float]:
+    total = len(chunk.words) + COMPOUND_WEIGHT * len(chunk.compounds)
+    scale = min(1.0, CHUNK_CAP / total) if total else 0.0
+    out = dict.fromkeys(chunk.words, scale)
+    for term in chunk.compounds:
+        out.setdefault(term, scale * COMPOUND_WEIGHT)
+    return out
+
+
+def _merge(parts: list[dict[str, float]]) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for part in parts:
+        for term, weight in part.items():
+            out[term] = max(out.get(term, 0.0), weight)
+    return out
+
+
+def _core(whole: str, frames: tuple[str, ...]) -> str:
+    """「パブリシティ権ってなに」 -> パブリシティ権."""
+    core = whole
+    changed = True
+    while changed:
+        changed = False
+        for frame in frames:
+            if core.endswith(frame) and len(core) > len(frame):
+                core, changed = core[: -len(frame)].rstrip(_END), True
+    return core

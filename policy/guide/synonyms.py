@@ -1,0 +1,79 @@
+"""Staff vocabulary mapped to the guideline's own words (``data/synonyms.yaml``), validated at load."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from policy.datafile import Node, RuleDataError, load_yaml, require, string_list
+from policy.guide.terms import normalize
+
+SYNONYMS_PATH = Path(__file__).with_name("data") / "synonyms.yaml"
+
+
+class Synonyms:
+    """Rewrites a question into the guideline's vocabulary."""
+
+    def __init__(self, replacements: dict[str, str], stopwords: frozenset[str], frames: tuple[str, ...] = ()):
+        self.replacements = replacements  # normalised word -> guideline words, space separated
+        self.stopwords = stopwords
+        self.frames = frames  # endings that only make a question of a term: とは, って何
+        # Longest first, so マイナンバー wins over マイナ; Latin words only match whole.
+        words = sorted(replacements, key=len, reverse=True)
+        alternatives = [
+            rf"(?<![a-z0-9]){re.escape(w)}(?![a-z0-9])" if w.isascii() else re.escape(w) for w in words
+        ]
+        self._pattern = re.compile("|".join(alternatives)) if words else None
+
+    def expand(self, question: str) -> str:
+        """The normalised question with every known word replaced by the guideline's words."""
+        return " ".join(text for text, _ in self.segments(question))
+
+    def segments(self, question: str) -> list[tuple[str, bool]]:
+        """The normalised question cut into (text, replaced) pieces; a replaced piece holds the
+        guideline's words for one word of the question."""
+        text = normalize(question)
+        out: list[tuple[str, bool]] = []
+        position = 0
+        for match in self._pattern.finditer(text) if self._pattern else ():
+            if match.start() > position:
+                out.append((text[position : match.start()], False))
+            out.append((self.replacements[match.group(0)], True))
+            position = match.end()
+        if position < len(text):
+            out.append((text[position:], False))
+        return out
+
+
+def load_synonyms(path: Path = SYNONYMS_PATH) -> Synonyms:
+    data = load_yaml(path)
+    if not isinstance(data, Node):
+        raise RuleDataError(f"{path}: 先頭は groups と stopwords のマッピングにしてください")
+    groups = require(data, "groups", list)
+    replacements: dict[str, str] = {}
+    where: dict[str, str] = {}  # staff word -> the group that defines it
+    guideline_words: set[str] = set()
+    for group in groups:
+        if not isinstance(group, Node):
+            raise RuleDataError(f"{data.where()}: groups の要素はマッピングにしてください: {group!r}")
+        unknown = set(group) - {"guideline", "staff"}
+        if unknown:
+            raise RuleDataError(f"{group.where()}: 不明な項目があります: {', '.join(map(str, sorted(unknown)))}")
+        guideline = [normalize(w) for w in string_list(group, "guideline", required=True)]
+        staff = [normalize(w) for w in string_list(group, "staff", required=True)]
+        guideline_words.update(guideline)
+        target = " ".join(guideline)
+        for word in staff:
+            if word in where:
+                raise RuleDataError(f"{group.where()}: 「{word}」は {where[word]} でも定義されています")
+            replacements[word] = target
+            where[word] = group.where()
+        for word in guideline:
+            # A guideline word listed in several groups expands as in the first one.
+            replacements.setdefault(word, target)
+    clash = sorted(w for w in where if w in guideline_words)
+    if clash:
+        raise RuleDataError(f"{data.where()}: ガイドラインの語が staff にもあります: {', '.join(clash)}")
+    stopwords = frozenset(normalize(w) for w in string_list(data, "stopwords"))
+    frames = tuple(normalize(w) for w in string_list(data, "question_frames"))
+    return Synonyms(replacements, stopwords, frames)

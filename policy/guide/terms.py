@@ -1,0 +1,99 @@
+"""Index terms of Japanese (and some English) text, from the tokenizer screening uses.
+
+A term is a lemma of a content word (so 載せる/載せた/載せて match) or a run of nouns joined
+into a compound (著作権侵害, 秘密保持契約), which rewards exact multi-word matches.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from policy.japanese import Token, tokenize
+
+_CONTENT = {"名詞", "動詞", "形容詞", "形状詞", "接尾辞", "接頭辞"}
+_NON_CONTENT_SUB = {"非自立可能", "数詞", "助数詞可能"}
+_COMPOUND_POS = {"名詞", "接尾辞", "接頭辞"}
+_SYMBOLS = re.compile(r"[\s\W_]+")
+_NOT_JAPANESE = re.compile(r"[\x00-\x7f\s\W]+")
+# The guideline writes 生成 AI, DX 推進課; people write 生成AI. Spaces matter only between Latin words.
+_CJK_SPACE = re.compile(r"(?<=[^\x00-\x7f]) | (?=[^\x00-\x7f])")
+
+
+def normalize(text: str) -> str:
+    """NFKC, lower case, spaces only between Latin words: the form text is compared in."""
+    return _CJK_SPACE.sub("", " ".join(unicodedata.normalize("NFKC", text).lower().split()))
+
+
+def _lemma(token: Token) -> str:
+    # UniDic writes loanword lemmas with their origin: アカウント-account.
+    return token.lemma.split("-", 1)[0] if not token.lemma.startswith("-") else token.surface
+
+
+def _is_content(token: Token) -> bool:
+    if token.pos[0] not in _CONTENT:
+        return False
+    if token.pos[0] == "名詞" and token.pos[1] == "数詞":
+        return True  # 機密性 2, 様式 1: numbers name things here
+    return token.pos[1] not in _NON_CONTENT_SUB and not _SYMBOLS.fullmatch(token.surface)
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """One word, or a run of nouns written together, with the terms it yields."""
+
+    words: tuple[str, ...]  # lemmas of the content words, stop words left out
+    compounds: tuple[str, ...]  # neighbouring pairs (著作+権) and the whole run (著作権侵害)
+
+    @property
+    def terms(self) -> tuple[str, ...]:
+        return self.words + self.compounds
+
+
+def chunks(text: str, stopwords: frozenset[str] = frozenset()) -> list[Chunk]:
+    """Chunks of ``text`` (already normalised), in order."""
+    out: list[Chunk] = []
+    words: list[str] = []
+    run: list[str] = []
+
+    def close() -> None:
+        compounds = [a + b for a, b in zip(run, run[1:], strict=False)]
+        if len(run) > 2:
+            compounds.append("".join(run))
+        if words or compounds:
+            out.append(Chunk(tuple(words), tuple(compounds)))
+        words.clear()
+        run.clear()
+
+    previous_end = 0
+    for token in tokenize(text):
+        joins = token.pos[0] in _COMPOUND_POS and _is_content(token)
+        if token.start > previous_end or not joins:
+            close()  # words apart in the text, or not nouns, are not one compound
+        previous_end = token.end
+        if not _is_content(token):
+            continue
+        lemma = normalize(_lemma(token))
+        if lemma not in stopwords:
+            words.append(lemma)
+        if joins:
+            run.append(normalize(token.surface))
+        else:
+            close()
+    close()
+    return out
+
+
+def terms(text: str, stopwords: frozenset[str] = frozenset()) -> list[str]:
+    """All terms of ``text`` (already normalised), in order, with repeats."""
+    return [term for chunk in chunks(text, stopwords) for term in chunk.terms]
+
+
+def bigrams(text: str) -> list[str]:
+    """Character bigrams of the Japanese letters in ``text``: robust to typos and odd splits.
+
+    Latin letters are left out: their bigrams (th, at, …) match any English text.
+    """
+    letters = _NOT_JAPANESE.sub("", text)
+    return [letters[i : i + 2] for i in range(len(letters) - 1)]
