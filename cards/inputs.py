@@ -8,10 +8,20 @@ under the input, and the card comes back with what the person typed.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from cards.common import Element, text
-from workflows.forms import Field
+from workflows.forms import JST, Field
+
+
+def _number(value: str) -> float | int | None:
+    """Input.Number takes a number; text that is not one (already reported) is left out."""
+    try:
+        number = float(value)
+    except ValueError:
+        return None
+    return int(number) if number.is_integer() else number
 
 
 def field_input(spec: Field, value: str = "", error: str | None = None) -> list[Element]:
@@ -24,6 +34,15 @@ def field_input(spec: Field, value: str = "", error: str | None = None) -> list[
                        placeholder=spec.placeholder or "選択してください")
     elif spec.kind == "date":
         element.update(type="Input.Date")
+        if spec.not_future:
+            element["max"] = datetime.now(JST).date().isoformat()
+    elif spec.kind == "time":
+        element.update(type="Input.Time")
+    elif spec.kind == "number":
+        element.update(type="Input.Number")
+        element.update({k: v for k, v in (("min", spec.minimum), ("max", spec.maximum)) if v is not None})
+        number = _number(value)
+        value = "" if number is None else number  # type: ignore[assignment]
     else:
         element.update(type="Input.Text", isMultiline=spec.kind == "multiline")
         if spec.max_length:
@@ -32,7 +51,7 @@ def field_input(spec: Field, value: str = "", error: str | None = None) -> list[
             element["regex"] = spec.regex
         if spec.placeholder:
             element["placeholder"] = spec.placeholder
-    if value:
+    if value != "":
         element["value"] = value
     out: list[Element] = [element]
     if spec.hint:
