@@ -45,6 +45,7 @@ _ENGLISH_SELF = regex.compile(
 )
 _ENGLISH_LIST = regex.compile(r"(?<=[#0-9][ \t]*,[ \t]*)(?P<name>[A-Z][a-z]+[ \t]+[A-Z][a-z]+)")
 _INITIALS = regex.compile(r"(?<![A-Za-z])[A-Z][・.．][ \t]?[A-Z]\.?[ \t]*(?=様|さん|氏)")
+_SIGNATURE_REST = regex.compile(r"[\s」』）)。.敬具拝草々以上—\-]*")
 _NAME_CHARS = regex.compile(r"[一-龯々〆ヵヶぁ-んァ-ヶー]{1,4}")
 
 
@@ -137,16 +138,29 @@ def find_people(doc: Doc) -> list[Mention]:
             continue
         honorific = _honorific_after(tokens, end_idx, doc)
         how, staff = _context_flags(doc, start, end)
+        signature = tok.is_surname and _alone_on_line(doc, start, end)
         if j:
-            mentions.append(Mention(start, end, "full", "honorific" if honorific else how or "plain", staff))
+            kind_how = "honorific" if honorific else how or ("signature" if signature else "plain")
+            mentions.append(Mention(start, end, "full", kind_how, staff))
         elif honorific:
             mentions.append(Mention(start, end, "surname", "honorific", staff))
+        elif signature:
+            mentions.append(Mention(start, end, "surname", "signature", staff))
         i = end_idx
     mentions.extend(_labelled_katakana(doc, mentions))
     mentions.extend(_english(doc))
     for m in _INITIALS.finditer(doc.text):
         mentions.append(Mention(m.start(), m.end(), "initials", "honorific", False))
     return _dedupe(mentions)
+
+
+def _alone_on_line(doc: Doc, start: int, end: int) -> bool:
+    """A name that is a whole line of its own: the signature under a letter or an e-mail."""
+    line_start = doc.text.rfind("\n", 0, start) + 1
+    line_end = doc.text.find("\n", end)
+    line_end = len(doc.text) if line_end < 0 else line_end
+    rest = doc.text[line_start:start] + doc.text[end:line_end]
+    return line_start > 0 and _SIGNATURE_REST.fullmatch(rest) is not None
 
 
 def _labelled_katakana(doc: Doc, known: list[Mention]) -> list[Mention]:
