@@ -37,6 +37,7 @@ class ConfigError(Exception):
 class ManifestConfig:
     app_id: str
     bot_id: str
+    graph_app_id: str
     bot_domain: str
     version: str
     website_url: str
@@ -49,6 +50,7 @@ class ManifestConfig:
         return {
             "TEAMS_APP_ID": self.app_id,
             "BOT_ID": self.bot_id,
+            "GRAPH_APP_ID": self.graph_app_id,
             "BOT_DOMAIN": self.bot_domain,
             "APP_VERSION": self.version,
             "APP_WEBSITE_URL": self.website_url,
@@ -80,6 +82,9 @@ class ManifestConfig:
 
         app_id = guid("TEAMS_APP_ID", PLACEHOLDER_APP_ID)
         bot_id = guid("MicrosoftAppId", PLACEHOLDER_BOT_ID)
+        # The app whose Graph permissions Teams admin center shows for consent: the bot's own
+        # unless the city gave Graph a separate app (GRAPH_CLIENT_ID, as the bot reads it).
+        graph_app_id = guid("GRAPH_CLIENT_ID", bot_id) if get("GRAPH_CLIENT_ID") else bot_id
         domain = get("BOT_DOMAIN")
         if not domain:
             placeholders.append("BOT_DOMAIN")
@@ -97,6 +102,7 @@ class ManifestConfig:
         return cls(
             app_id=app_id,
             bot_id=bot_id,
+            graph_app_id=graph_app_id,
             bot_domain=domain.lower(),
             version=version,
             website_url=website,

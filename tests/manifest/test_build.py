@@ -22,7 +22,7 @@ from tests.support.shared_tools import REPO_ROOT, check_schema, require_tools
 APP_ID = "6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f"
 BOT_ID = "0b9a8c7d-6e5f-4a3b-9c2d-1e0f9a8b7c6d"
 DOMAIN = "genai-bot.city.example.jp"
-IDS = {"TEAMS_APP_ID": APP_ID, "MicrosoftAppId": BOT_ID, "BOT_DOMAIN": DOMAIN}
+IDS = {"TEAMS_APP_ID": APP_ID, "MicrosoftAppId": BOT_ID, "BOT_DOMAIN": DOMAIN, "GRAPH_CLIENT_ID": ""}
 UNSET = dict.fromkeys(IDS, "")
 
 
@@ -63,8 +63,14 @@ def test_ids_and_domain_come_from_configuration(package: Path) -> None:
     manifest = manifest_of(package)
     assert manifest["id"] == APP_ID
     assert manifest["bots"][0]["botId"] == BOT_ID
-    assert manifest["webApplicationInfo"] == {"id": BOT_ID, "resource": f"api://botid-{BOT_ID}"}
+    assert manifest["webApplicationInfo"] == {"id": BOT_ID}
     assert manifest["validDomains"] == [DOMAIN]
+
+
+def test_graph_permissions_are_asked_for_the_graph_app_when_separate() -> None:
+    graph_app = "9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a"
+    config = ManifestConfig.load({**IDS, "GRAPH_CLIENT_ID": graph_app}, dotenv=None)
+    assert json.loads(files(config)["manifest.json"])["webApplicationInfo"] == {"id": graph_app}
 
 
 def test_bot_offers_mention_and_slash_commands_in_every_scope(package: Path) -> None:
