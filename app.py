@@ -15,6 +15,7 @@ from aiohttp import web
 from botbuilder.core import TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 
+import admin
 from bot import messages
 from bot.endpoint import MessagesEndpoint
 from bot.proactive import Notifier
@@ -115,6 +116,7 @@ def create_app(settings: Settings) -> web.Application:
     app.cleanup_ctx.append(lifecycle)
     app.router.add_post("/api/messages", messages_route)
     app.router.add_get("/healthz", healthz)
+    admin.setup_routes(app, settings, SERVICES)
     return app
 
 

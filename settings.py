@@ -61,6 +61,18 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("GRAPH_CACHE_SECONDS", "900", "How long a user's department and manager from Graph are reused."),
     Setting("APPROVAL_EXPIRY_HOURS", "72", "Hours before an undecided approval request expires and the requester is told."),
     Setting("APPROVAL_SWEEP_SECONDS", "300", "Seconds between checks for expired approval requests."),
+    Setting("ADMIN_TOKEN", "", "Local admin token for the `/admin` web page (embedded default without Entra ID). Empty: off.", secret=True),
+    Setting("ADMIN_SESSION_SECRET", "", "Key that signs `/admin` session cookies; set it when several instances run. Empty: random per start.", secret=True),
+    Setting("ADMIN_SESSION_HOURS", "8", "Hours an `/admin` sign-in lasts."),
+    Setting("ADMIN_AUTHORITY", "", "Entra authority for `/admin` sign-in, e.g. `https://login.microsoftonline.com/<tenant id>` (https only). Empty: no Entra sign-in."),
+    Setting("ADMIN_CLIENT_ID", "", "Entra app (client) id of the `/admin` web sign-in."),
+    Setting("ADMIN_CLIENT_SECRET", "", "Client secret of that app.", secret=True),
+    Setting("ADMIN_REDIRECT_URL", "", "Redirect URI registered for that app: `https://<host>/admin/callback`."),
+    Setting("ADMIN_CA_FILE", "", "PEM bundle to trust for the `/admin` sign-in authority; empty: system CAs."),
+    Setting("ADMIN_PUBLIC_URL", "", "Address of this server as staff reach it (`https://<host>`), for `/admin` links sent in Teams."),
+    Setting("ADMIN_SAMPLE_SIZE", "10", "Exchanges drawn for one sample check (3章1-1(1)-(3))."),
+    Setting("ADMIN_WEEKS", "8", "Weeks the `/admin` statistics cover unless chosen otherwise."),
+    Setting("ADMIN_LONG_INPUT_CHARS", "2000", "Inputs at least this long are flagged for review as pastes."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
