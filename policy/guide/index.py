@@ -24,13 +24,13 @@ TITLE_WEIGHT = 3.0
 ANCESTOR_TITLE_WEIGHT = 1.0
 # Share of the character-bigram score: it catches typos and words the analyser splits oddly.
 BIGRAM_WEIGHT = 0.3
-# Score times (share of the question's concepts the section holds) to this power.
+# Score times (share of the question's concepts the section holds, by idf) to this power.
 COVERAGE_POWER = 1.0
 K1 = 1.2
 B = 0.75
-# The glossary, the forms and the cover support the rules: they come first when asked for (by
-# title, or a question naming 様式/用語); otherwise the rules' own text is the better quote.
-SUPPORT_WEIGHT = 0.75
+# The glossary, the forms, the annex and the cover support the rules: they come first when asked
+# for (by title, or a question naming 様式/用語/機密性); otherwise the rules' text is the better quote.
+SUPPORT_WEIGHT = 0.6
 TITLE_SHARE = 0.6
 
 
@@ -78,13 +78,12 @@ def _context(tree: SectionTree, leaf: Section) -> list[str]:
     return names
 
 
-def _kind(leaf: Section) -> str:
-    """様式, 用語, 表紙, 別紙機密性 or the chapter: the word a question uses to ask for such a section."""
-    return re.sub(r"[\d(（].*", "", leaf.id)
+# Sections outside the chapters, by the word a question uses when it asks for one of them.
+_SUPPORT = {"様式": "様式", "用語": "用語", "表紙": "表紙", "別紙機密性": "機密性"}
 
 
-def _is_support(leaf: Section) -> bool:
-    return _kind(leaf) in ("様式", "用語", "表紙")
+def _support_word(leaf: Section) -> str | None:
+    return _SUPPORT.get(re.sub(r"[\d(（].*", "", leaf.id))
 
 
 def _weighted(counter: Counter[str], items: Iterable[str], weight: float) -> None:
@@ -118,6 +117,10 @@ class GuideIndex:
         self._words = _Bm25(word_docs)
         self._chars = _Bm25(char_docs)
 
+    def idf(self, words: Iterable[str]) -> dict[str, float]:
+        """Rarity of each known term, for choosing the sentences to highlight."""
+        return {t: self._words.idf[t] for t in words if t in self._words.idf}
+
     def _terms(self, text: str) -> list[str]:
         return terms(text, self.synonyms.stopwords)
 
@@ -127,16 +130,21 @@ class GuideIndex:
         weights = query.weights
         word_scores = self._words.scores(weights)
         char_scores = self._chars.scores(Counter(bigrams(query.text)))
-        known = [c for c in query.concepts if any(t in self._words.idf for t in c)]
+        # Each concept of the question counts by its rarest term: missing 生成AI (in most sections)
+        # costs little, missing 問い合わせ (in two) costs much.
+        concepts = [(c, max((self._words.idf.get(t, 0.0) for t in c), default=0.0)) for c in query.concepts]
+        concepts = [(c, idf) for c, idf in concepts if idf > 0]
+        total = sum(idf for _, idf in concepts)
         hits = []
         for i, leaf in enumerate(self.leaves):
             doc = self._words.docs[i]
             score = word_scores[i] + BIGRAM_WEIGHT * char_scores[i]
-            if known:
+            if total:
                 # Sections that answer more of the question's concepts beat ones that repeat one.
-                covered = sum(1 for c in known if any(t in doc for t in c))
-                score *= (covered / len(known)) ** COVERAGE_POWER
-            if _is_support(leaf) and _kind(leaf) not in weights:
+                covered = sum(idf for c, idf in concepts if any(t in doc for t in c))
+                score *= (covered / total) ** COVERAGE_POWER
+            support = _support_word(leaf)
+            if support is not None and support not in weights:
                 score *= SUPPORT_WEIGHT
             if score <= 0:
                 continue

@@ -6,6 +6,7 @@ into a compound (著作権侵害, 秘密保持契約), which rewards exact multi
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -58,7 +59,7 @@ def chunks(text: str, stopwords: frozenset[str] = frozenset()) -> list[Chunk]:
     run: list[str] = []
 
     def close() -> None:
-        compounds = [a + b for a, b in zip(run, run[1:], strict=False)]
+        compounds = [a + b for a, b in itertools.pairwise(run)]
         if len(run) > 2:
             compounds.append("".join(run))
         if words or compounds:
