@@ -18,10 +18,12 @@ from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFramewo
 import admin
 from bot import messages
 from bot.endpoint import MessagesEndpoint
+from bot.handlers import approvals
 from bot.proactive import Notifier
 from bot.router import Router
 from bot.services import Services
 from bot.teams_bot import CityBot
+from llm.registry import build_providers, close_providers
 from org import OrgTableError, open_directory
 from settings import Settings
 from storage import open_store
@@ -103,13 +105,19 @@ def create_app(settings: Settings) -> web.Application:
             store=store,
             notifier=Notifier(adapter, store, settings["MicrosoftAppId"]),
             org=directory,
+            llm=build_providers(settings),
         )
         app[SERVICES] = services
         bot = CityBot(services, Router())
         app[ENDPOINT] = MessagesEndpoint(adapter, auth, bot, settings["MicrosoftAppTenantId"])
         if not settings["MicrosoftAppId"]:
             log.warning("認証なしで動作しています (ALLOW_UNAUTHENTICATED=1): accepting UNAUTHENTICATED requests")
+        stop_expiry = asyncio.Event()
+        expiry = asyncio.create_task(approvals.run_expiry(services, stop_expiry))
         yield
+        stop_expiry.set()
+        await expiry
+        await close_providers(services.llm)
         await directory.close()
         await store.close()
 

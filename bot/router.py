@@ -24,6 +24,9 @@ ActionHandler = Callable[[Turn, dict[str, Any]], Awaitable[ActionResult]]
 # The one list of handler modules. Each exposes COMMANDS and ACTIONS dicts.
 HANDLER_MODULES: tuple[str, ...] = (
     "bot.handlers.chat",
+    "bot.handlers.approvals",
+    "bot.handlers.applications",
+    "bot.handlers.admin",
 )
 
 

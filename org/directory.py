@@ -75,6 +75,9 @@ class Directory:
         """Everyone the table places in the 所属."""
         return [p for p in self._people.values() if p.department == department]
 
+    async def departments(self) -> set[str]:
+        return {p.department for p in self._people.values()}
+
     def find(self, text: str) -> Person | None:
         """A table row by object id, mail address or mアカウント (for admin commands and 様式1)."""
         key = text.strip().lower()

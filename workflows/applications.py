@@ -15,12 +15,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from org import Directory, Person
 from storage.base import Store
 from workflows import permissions
-from workflows.forms import CONTACT_REGEX, Field, FormResult, validate
+from workflows.forms import CONTACT_REGEX, JST, Field, FormResult, validate
 
 KIND = "applications"
 ACCOUNTS = "chatgpt_accounts"  # key: aad id; the approved application that names the person
@@ -61,9 +60,6 @@ FIELDS: tuple[Field, ...] = (
     *HEADER_FIELDS, *(f for i in range(1, ROWS + 1) for f in row_fields(i)), NOTE_FIELD,
 )
 DECISION_FIELD = Field("decision_note", "DX推進課使用欄（連絡事項）", kind="multiline", max_length=500)
-
-
-JST = ZoneInfo("Asia/Tokyo")
 
 
 class ApplicationError(Exception):
