@@ -20,6 +20,7 @@ matplotlib.use("Agg")  # no display on a server; must precede any figure
 
 from matplotlib import font_manager
 from matplotlib.figure import Figure
+from PIL import Image
 
 from workflows.monitoring import VERDICTS, Statistics, category_name, week_label
 
@@ -114,6 +115,18 @@ def category_chart(stats: Statistics, *, top: int = 12, width: float = 8.0, dpi:
     """Screening findings by category (2章5 and 6-4), the most frequent first."""
     found = stats.categories[:top]
     return _horizontal("検出カテゴリ別の件数", [category_name(c) for c, _ in found], [n for _, n in found], width, dpi)
+
+
+def card_chart(stats: Statistics) -> bytes:
+    """The weekly chart small enough to travel inside a Teams card (cards are limited to about 28 KB).
+
+    Drawn small, then reduced to a 32-colour palette: a few KB instead of tens.
+    """
+    png = weekly_chart(stats, width=5.0, height=2.6, dpi=80)
+    with Image.open(io.BytesIO(png)) as image:
+        buffer = io.BytesIO()
+        image.convert("RGB").quantize(colors=32).save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
 
 
 CHARTS = {"weekly": weekly_chart, "departments": department_chart, "categories": category_chart}

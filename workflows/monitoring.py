@@ -285,13 +285,13 @@ async def sample(
     return await _with_reviews(store, records)
 
 
-def flag_reasons(record: Mapping[str, Any], long_input_chars: int) -> tuple[str, ...]:
+def flag_reasons(exchange: Exchange, long_input_chars: int) -> tuple[str, ...]:
     reasons = []
-    if record.get("answer_flagged"):
+    if exchange.answer_flagged:
         reasons.append("answer_masked")
-    if int(record.get("input_chars") or 0) >= long_input_chars:
+    if exchange.input_chars >= long_input_chars:
         reasons.append("long_input")
-    if record.get("verdict") == "confirm":
+    if exchange.verdict == "confirm":
         reasons.append("confirm")
     return tuple(reasons)
 
@@ -301,17 +301,18 @@ async def flagged(
     department: str | None = None, service: str | None = None,
 ) -> list[Flagged]:
     """Exchanges to look at without waiting for a sample, newest first."""
-    hits: list[tuple[Doc, tuple[str, ...]]] = []
+    hits: list[Flagged] = []
     for record in await store.records(
         EXCHANGES, since=since, until=until, where=_filters(department, service) or None, newest_first=True
     ):
-        reasons = flag_reasons(record, long_input_chars)
+        candidate = Exchange.from_record(record)
+        reasons = flag_reasons(candidate, long_input_chars)
         if reasons:
-            hits.append((record, reasons))
+            hits.append(Flagged(candidate, reasons))
             if len(hits) >= limit:
                 break
-    exchanges = await _with_reviews(store, [r for r, _ in hits])
-    return [Flagged(e, reasons) for e, (_, reasons) in zip(exchanges, hits, strict=True)]
+    reviews = await latest_reviews(store, [h.exchange.id for h in hits])
+    return [Flagged(dataclasses.replace(h.exchange, review=reviews.get(h.exchange.id)), h.reasons) for h in hits]
 
 
 async def record_review(
@@ -339,12 +340,29 @@ async def record_review(
     return dataclasses.replace(target, review=reviews.get(target.id))
 
 
-def _in_range(doc: Mapping[str, Any], fields: tuple[str, ...], since: datetime, until: datetime) -> datetime | None:
-    for name in fields:
-        if doc.get(name):
-            moment = parse_time(doc[name])
-            return moment if since <= moment < until else None
-    return None
+@dataclass(frozen=True)
+class _Event:
+    """One counted thing, reduced to what the tables group by."""
+
+    at: datetime
+    department: str
+    service: str
+
+
+def _approval(doc: Mapping[str, Any]) -> _Event | None:
+    """A 所属長 approval (利用許可 or 所属長確認), dated by its decision."""
+    if doc.get("state") != "approved" or not doc.get("decided_at"):
+        return None
+    return _Event(parse_time(doc["decided_at"]), str(doc.get("requester_department") or ""),
+                  str(doc.get("service") or ""))
+
+
+def _report(doc: Mapping[str, Any]) -> _Event | None:
+    """A 様式3 report, dated by its submission; 所属 is the one written on the form."""
+    if not doc.get("submitted_at"):
+        return None
+    header = doc.get("header") if isinstance(doc.get("header"), Mapping) else {}
+    return _Event(parse_time(doc["submitted_at"]), str(header.get("department") or ""), str(doc.get("service") or ""))
 
 
 def _row(rows: dict[str, Row], key: str) -> Row:
@@ -361,41 +379,42 @@ async def statistics(
     total = Row("合計")
     by: dict[str, dict[str, Row]] = {"department": {}, "service": {}, "week": {}}
 
-    def rows_for(doc: Mapping[str, Any], moment: datetime) -> list[Row]:
+    def rows_for(event: _Event) -> list[Row]:
         keys = {
-            "department": str(doc.get("department") or "（所属不明）"),
-            "service": str(doc.get("service") or "（不明）"),
-            "week": week_start(moment).date().isoformat(),
+            "department": event.department or "（所属不明）",
+            "service": event.service or "（不明）",
+            "week": week_start(event.at).date().isoformat(),
         }
         return [total, *(_row(by[name], key) for name, key in keys.items())]
 
-    def matches(doc: Mapping[str, Any]) -> bool:
-        return all(doc.get(k) == v for k, v in where.items())
+    def counted(event: _Event) -> bool:
+        return (since <= event.at < until and department in (None, event.department)
+                and service in (None, event.service))
 
     for record in await store.records(EXCHANGES, since=since, until=until, where=where or None, newest_first=False):
-        for row in rows_for(record, parse_time(record["at"])):
+        event = _Event(parse_time(record["at"]), str(record.get("department") or ""), str(record.get("service") or ""))
+        for row in rows_for(event):
             row.exchanges += 1
             row.users.add(str(record.get("user_id") or ""))
             row.verdicts[str(record.get("verdict") or "")] += 1
             row.categories.update(str(c) for c in record.get("categories") or ())
 
     for doc in await store.find(APPROVALS, where={"state": "approved"}):
-        moment = _in_range(doc, ("decided_at", "updated_at"), since, until)
-        if moment and matches(doc):
-            for row in rows_for(doc, moment):
+        approval = _approval(doc)
+        if approval and counted(approval):
+            for row in rows_for(approval):
                 row.approvals += 1
 
     for doc in await store.find(REPORTS):
-        moment = _in_range(doc, ("created_at",), since, until)
-        if moment and matches(doc):
-            for row in rows_for(doc, moment):
+        report = _report(doc)
+        if report and counted(report):
+            for row in rows_for(report):
                 row.reports += 1
 
     findings: Counter[str] = Counter()
     latest: dict[str, tuple[str, ...]] = {}
-    for record in await store.records(REVIEWS, since=since, newest_first=True):
-        if matches(record):
-            latest.setdefault(str(record["exchange_id"]), tuple(record.get("findings") or ()))
+    for record in await store.records(REVIEWS, since=since, until=until, where=where or None, newest_first=True):
+        latest.setdefault(str(record["exchange_id"]), tuple(record.get("findings") or ()))
     for chosen in latest.values():
         findings.update(chosen)
 
