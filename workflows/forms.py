@@ -260,3 +260,16 @@ def header_from(person: Person | None, manager: Person | None) -> dict[str, str]
         "reporter": person.name,
         "contact": person.email,
     }
+
+
+def as_typed(fields: tuple[Field, ...], values: Mapping[str, Any]) -> dict[str, str]:
+    """Stored values as a form shows them again (12.0 hours as ``12``)."""
+    typed: dict[str, str] = {}
+    for spec in fields:
+        value = values.get(spec.id)
+        if value is None:
+            continue
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        typed[spec.id] = str(value)
+    return typed
