@@ -16,7 +16,7 @@ from botbuilder.core import TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 
 import admin
-from bot import messages
+from bot import downloads, messages
 from bot.endpoint import MessagesEndpoint
 from bot.handlers import approvals
 from bot.proactive import Notifier
@@ -125,6 +125,7 @@ def create_app(settings: Settings) -> web.Application:
     app.router.add_post("/api/messages", messages_route)
     app.router.add_get("/healthz", healthz)
     admin.setup_routes(app, settings, SERVICES)
+    downloads.setup_routes(app, SERVICES)
     return app
 
 

@@ -70,6 +70,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ADMIN_REDIRECT_URL", "", "Redirect URI registered for that app: `https://<host>/admin/callback`."),
     Setting("ADMIN_CA_FILE", "", "PEM bundle to trust for the `/admin` sign-in authority; empty: system CAs."),
     Setting("ADMIN_PUBLIC_URL", "", "Address of this server as staff reach it (`https://<host>`), for `/admin` links sent in Teams."),
+    Setting("REPORT_NOTIFY_ALL_DIVISION_HEADS", "0", "`1`: a `/report` notifies every 部長, not only the reporter's (6-6)."),
+    Setting("EXPORT_LINK_TTL_S", "600", "Seconds a `/export` download link (`ADMIN_PUBLIC_URL/exports/…`, one use) stays valid."),
     Setting("ADMIN_SAMPLE_SIZE", "10", "Exchanges drawn for one sample check (3章1-1(1)-(3))."),
     Setting("ADMIN_WEEKS", "8", "Weeks the `/admin` statistics cover unless chosen otherwise."),
     Setting("ADMIN_LONG_INPUT_CHARS", "2000", "Inputs at least this long are flagged for review as pastes."),

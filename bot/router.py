@@ -27,6 +27,7 @@ HANDLER_MODULES: tuple[str, ...] = (
     "bot.handlers.approvals",
     "bot.handlers.applications",
     "bot.handlers.admin",
+    "bot.handlers.reports",
 )
 
 
