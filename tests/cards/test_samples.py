@@ -12,8 +12,10 @@ import os
 import subprocess
 import sys
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -39,6 +41,33 @@ def test_one_bare_card_file_per_sample(sample_files: list[Path]) -> None:
     for path in sample_files:
         card = json.loads(path.read_text(encoding="utf-8"))
         assert card["type"] == "AdaptiveCard" and card["version"] == "1.5", path.name
+
+
+def _elements(node: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(node, dict):
+        if isinstance(node.get("type"), str):
+            yield node
+        for value in node.values():
+            yield from _elements(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _elements(value)
+
+
+def test_inputs_have_labels_buttons_have_titles_and_text_wraps(sample_files: list[Path]) -> None:
+    # Teams reads labels to screen-reader users, and Japanese text without wrap is cut off
+    # with an ellipsis at the first line, since it has no spaces to break at.
+    problems = []
+    for path in sample_files:
+        for element in _elements(json.loads(path.read_text(encoding="utf-8"))):
+            kind = element["type"]
+            if kind.startswith("Input.") and not element.get("title" if kind == "Input.Toggle" else "label"):
+                problems.append(f"{path.stem}: {kind} {element.get('id')} has no label")
+            if kind.startswith("Action.") and not element.get("title"):
+                problems.append(f"{path.stem}: {kind} {element.get('verb', '')} has no title")
+            if kind == "TextBlock" and not element.get("wrap"):
+                problems.append(f"{path.stem}: TextBlock {element.get('text', '')[:20]!r} does not wrap")
+    assert not problems, "\n".join(problems)
 
 
 @pytest.mark.tools
