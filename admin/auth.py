@@ -98,9 +98,12 @@ async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
         raise
     finally:
         actor, name = request.get(ACTOR) or ("", "")
+        resource = request.match_info.route.resource
+        # The route's pattern, not the path: a one-time code must not land in the audit log.
+        path = resource.canonical if resource is not None else request.path
         await audit_access(ctx.services(request).store, actor=actor, name=name, via="web",
-                           target=f"{request.method} {request.path}",
-                           allowed=route in PUBLIC_ROUTES or admin is not None, status=status)
+                           target=f"{request.method} {path}",
+                           allowed=admin is not None or (route in PUBLIC_ROUTES and status < 400), status=status)
 
 
 def _start_session(ctx: AdminContext, response: web.StreamResponse, actor: str, name: str, via: str) -> None:
