@@ -31,6 +31,8 @@ _EXPLANATION = "【解説】"
 _TAG = re.compile(r"<[^>]+>")
 _BLANKS = re.compile(r"_{2,}")
 _SPACES = re.compile(r"[ \u3000]{2,}")
+_CLOSED = ("。", "）", ")", "」", "』", "】", ">", "＞", ":", "：")
+_OPENERS = ("・", "例", "(", "（", "【", "<", "＜", "※", "「")
 
 
 class GuidelineError(ValueError):
@@ -80,8 +82,16 @@ class _State:
 
     def add(self, kind: ParagraphKind, text: str) -> None:
         self.flush_table()
-        if text:
-            self.current.paragraphs.append(Paragraph(kind, text, self.explanation and kind != "heading"))
+        if not text:
+            return
+        explanation = self.explanation and kind != "heading"
+        paragraphs = self.current.paragraphs
+        last = paragraphs[-1] if paragraphs else None
+        if kind == "text" and last and last.kind == "text" and last.explanation == explanation and _continues(last.text, text):
+            paragraphs[-1] = Paragraph("text", last.text + text, explanation)
+            return
+        paragraphs.append(Paragraph(kind, text, explanation))
+
 
     def flush_table(self) -> None:
         if self.table:
@@ -89,6 +99,13 @@ class _State:
             text = " ".join(" ".join(r) for r in rows)
             self.current.paragraphs.append(Paragraph("table", text, self.explanation, rows))
             self.table = []
+
+
+def _continues(previous: str, line: str) -> bool:
+    """A sentence the source broke across lines (「…下記データの入力を」「禁止する。」)."""
+    if previous.endswith(_CLOSED) or not line.endswith("。") or line.startswith(_OPENERS):
+        return False
+    return not (previous.startswith(_OPENERS) or _CIRCLED.match(previous))  # list items stand alone
 
 
 def parse(markdown: str) -> SectionTree:
