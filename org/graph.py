@@ -9,6 +9,7 @@ is picked up within that time.
 from __future__ import annotations
 
 import asyncio
+import functools
 import ssl
 import time
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from urllib.parse import quote, urlsplit
 
 import aiohttp
 import msal
+import requests
 
 _SELECT = "$select=id,displayName,mail,department"
 
@@ -68,6 +70,14 @@ class GraphSource:
         self._cache: dict[str, tuple[float, GraphProfile | None]] = {}
         self._lock = asyncio.Lock()
 
+    def _http_client(self) -> requests.Session:
+        session = requests.Session()
+        # Given per request: requests lets REQUESTS_CA_BUNDLE override a session-wide verify.
+        session.request = functools.partial(  # type: ignore[method-assign]
+            session.request, timeout=10, verify=self._ca_file or True
+        )
+        return session
+
     def _token_sync(self) -> str:
         if self._app is None:
             # Built on first use: the constructor already fetches the tenant's OpenID metadata.
@@ -78,8 +88,7 @@ class GraphSource:
                 # The authority is the city's own choice (sovereign cloud, a test server);
                 # discovery at login.microsoftonline.com would be unreachable on LGWAN.
                 instance_discovery=False,
-                verify=self._ca_file or True,
-                timeout=10,
+                http_client=self._http_client(),
             )
         # msal keeps the token and renews it shortly before it expires.
         result = self._app.acquire_token_for_client(scopes=[self._scope])
@@ -90,7 +99,7 @@ class GraphSource:
     async def _get(self, path: str) -> dict[str, Any] | None:
         try:
             token = await asyncio.to_thread(self._token_sync)
-        except (ValueError, OSError) as error:  # msal raises ValueError for an unusable authority
+        except (ValueError, OSError, requests.RequestException) as error:  # msal raises ValueError for an unusable authority
             raise GraphError(f"token: {type(error).__name__}") from error
         if self._session is None:
             ssl_context = ssl.create_default_context(cafile=self._ca_file)
