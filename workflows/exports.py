@@ -145,11 +145,11 @@ def report_form(report: Doc) -> sheets.LetterForm:
                 ("担当者", header["reporter"]), ("連絡先", header["contact"])],
         title=title,
         rows=[
-            ("発生日時", f"{sheets.wareki(occurred.date())} {occurred:%H時%M分}" if occurred else ""),
-            ("経緯", report["background"]),
-            ("原因", report["cause"] or ""),
-            ("今後の対応と見通し", report["outlook"] or ""),
-            ("備考", report["remarks"] or ""),
+            ("発生日時", f"{sheets.wareki(occurred.date())} {occurred:%H時%M分}" if occurred else "", 36),
+            ("経緯", report["background"], 130),
+            ("原因", report["cause"] or "", 110),
+            ("今後の対応と見通し", report["outlook"] or "", 110),
+            ("備考", report["remarks"] or "", 70),
         ],
         footer=footer,
     )
@@ -167,11 +167,11 @@ def form2_form(case: Doc) -> sheets.LetterForm:
                 ("担当者", answers["reporter"]), ("連絡先", answers["contact"])],
         title="ChatGPT活用方法報告書",
         rows=[
-            ("提出日", sheets.wareki(submitted)),
-            ("業務名", answers["task"]),
-            ("ChatGPT利用前の\n運用方法", answers["before"]),
-            ("ChatGPT利用時の\n運用方法", answers["after"]),
-            ("効果", effect),
+            ("提出日", sheets.wareki(submitted), 36),
+            ("業務名", answers["task"], 36),
+            ("ChatGPT利用前の\n運用方法", answers["before"], 130),
+            ("ChatGPT利用時の\n運用方法", answers["after"], 130),
+            ("効果", effect, 130),
         ],
         footer=f"受付番号 {case['id']}　状態 {case['status']}",
     )

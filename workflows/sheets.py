@@ -31,6 +31,9 @@ _UNDERLINE = Border(bottom=_THIN)
 _WRAP_TOP = Alignment(wrap_text=True, vertical="top")
 _CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 _POINTS_PER_LINE = 15.0
+# Half-width characters of 10.5pt text that fit in one unit of column width (measured on the
+# LibreOffice rendering; Excel is close). Underestimating only makes a row a little taller.
+_CHARS_PER_WIDTH = 1.15
 
 
 @dataclass(frozen=True)
@@ -42,7 +45,7 @@ class LetterForm:
     dated: date  # the 令和 date top right (submission day, JST)
     header: Sequence[tuple[str, str]]  # 所属, 所属長, 担当者, 連絡先
     title: str
-    rows: Sequence[tuple[str, str]]  # table: label, value
+    rows: Sequence[tuple[str, str, float]]  # table: label, value, least height (points) as printed
     footer: str = ""  # receipt number, status: outside the printed form's table
 
 
@@ -82,12 +85,14 @@ def _box(ws: Worksheet, cells: str) -> None:
             cell.border = _BOX
 
 
-def _print_setup(ws: Worksheet, last_column: str, last_row: int, *, landscape: bool = False) -> None:
+def _print_setup(
+    ws: Worksheet, last_column: str, last_row: int, *, landscape: bool = False, one_page: bool = False
+) -> None:
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
+    ws.page_setup.fitToHeight = 1 if one_page else 0
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.6
     ws.page_margins.top = ws.page_margins.bottom = 0.75
@@ -111,7 +116,7 @@ def _letter_sheet(ws: Worksheet, form: LetterForm) -> None:
     for label, value in form.header:
         _put(ws, f"D{row}", label, align=Alignment(horizontal="distributed", vertical="center"))
         ws.merge_cells(f"E{row}:F{row}")
-        _put(ws, f"E{row}", value, align=Alignment(vertical="center", shrink_to_fit=True))
+        _put(ws, f"E{row}", value, align=Alignment(vertical="center", shrink_to_fit=True, indent=1))
         for column in "EF":
             ws[f"{column}{row}"].border = _UNDERLINE
         ws.row_dimensions[row].height = 20
@@ -121,13 +126,13 @@ def _letter_sheet(ws: Worksheet, form: LetterForm) -> None:
     _put(ws, f"B{row}", form.title, size=16, bold=True, align=_CENTER)
     ws.row_dimensions[row].height = 30
     row += 2
-    for label, value in form.rows:
+    for label, value, least in form.rows:
         ws.merge_cells(f"C{row}:F{row}")
         _put(ws, f"B{row}", label, align=_CENTER)
         _put(ws, f"C{row}", value, align=_WRAP_TOP)
         _box(ws, f"B{row}:F{row}")
-        lines = max(_lines(value, _VALUE_COLUMNS), _lines(label, _LETTER_WIDTHS["B"] - 2), 2)
-        ws.row_dimensions[row].height = max(36.0, lines * _POINTS_PER_LINE + 6)
+        lines = max(_lines(value, _VALUE_COLUMNS * _CHARS_PER_WIDTH), _lines(label, _LETTER_WIDTHS["B"]))
+        ws.row_dimensions[row].height = max(least, lines * _POINTS_PER_LINE + 8)
         row += 1
     last = row - 1
     if form.footer:
@@ -164,9 +169,10 @@ def _form4_sheet(ws: Worksheet, rows: Sequence[Sequence[str]], first_no: int) ->
         for index, value in enumerate(values, start=1):
             align = _CENTER if index in (1, 6) else _WRAP_TOP
             _put(ws, f"{get_column_letter(index)}{row}", value, size=10, align=align, border=_BOX)
-            lines = max(lines, _lines(value, _FORM4_WIDTHS[index - 1] - 1))
-        ws.row_dimensions[row].height = max(30.0, lines * 14.0 + 6)
-    _print_setup(ws, last_column, 3 + ROWS_PER_FORM4, landscape=True)
+            lines = max(lines, _lines(value, _FORM4_WIDTHS[index - 1] * _CHARS_PER_WIDTH))
+        ws.row_dimensions[row].height = max(34.0, lines * 13.0 + 6)
+    # Ten cases a page, as the guideline's table: the sheet is fitted to one page.
+    _print_setup(ws, last_column, 3 + ROWS_PER_FORM4, landscape=True, one_page=True)
 
 
 def _save(workbook: Workbook) -> bytes:
