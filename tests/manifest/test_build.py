@@ -83,7 +83,7 @@ def test_bot_offers_mention_and_slash_commands_in_every_scope(package: Path) -> 
         covered.update(command_list["scopes"])
     assert covered == {"personal", "team", "groupChat"}
     personal = next(c for c in bot["commandLists"] if "personal" in c["scopes"])
-    assert {"guide", "report", "help", "service", "usecase", "cases", "reset"} <= {
+    assert {"guide", "report", "help", "service", "usecase", "cases", "reset", "request", "apply"} <= {
         c["title"] for c in personal["commands"]
     }
 
