@@ -95,6 +95,7 @@ def _horizontal(title: str, labels: Sequence[str], values: Sequence[int], width:
         axes.barh(list(positions), list(values), color=_BAR, height=0.6)
         axes.set_yticks(list(positions), list(labels))
         axes.invert_yaxis()  # largest first, at the top
+        axes.margins(x=0.08)  # room for the value labels
         axes.set_title(title)
         axes.xaxis.get_major_locator().set_params(integer=True)
         if not labels:
