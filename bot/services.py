@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from llm import Providers
 from org import Directory
+from policy.guide import Guide
 from settings import Settings
 from storage.base import Store
 
@@ -19,3 +21,5 @@ class Services:
     store: Store
     notifier: Notifier
     org: Directory
+    llm: Providers  # chatbot / chatgpt, one SDK client each
+    guide: Guide  # the rules' section index for /guide, built once at start-up

@@ -10,18 +10,6 @@ import pytest
 from tests.support.model_servers import AnthropicServer, Drop, Fail, Hang, OpenAIServer, Reply
 
 
-@pytest.fixture
-async def openai_server():
-    async with OpenAIServer() as server:
-        yield server
-
-
-@pytest.fixture
-async def anthropic_server():
-    async with AnthropicServer() as server:
-        yield server
-
-
 def openai_client(server: OpenAIServer, **kw) -> openai.AsyncOpenAI:
     return openai.AsyncOpenAI(api_key="test", base_url=server.base_url, **kw)
 

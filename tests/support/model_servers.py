@@ -308,3 +308,18 @@ class AnthropicServer(ModelServer):
                   "usage": {"output_tokens": chars}}, "message_delta"),
             _sse({"type": "message_stop"}, "message_stop"),
         ]
+
+
+def model_settings(openai_server: OpenAIServer, anthropic_server: AnthropicServer, **overrides: str) -> dict[str, str]:
+    """Bot settings that point both services at the loopback servers, with fast retries."""
+    return {
+        "OPENAI_BASE_URL": openai_server.base_url,
+        "OPENAI_API_KEY": "test-openai-key",
+        "OPENAI_MODEL": "gpt-test",
+        "ANTHROPIC_BASE_URL": anthropic_server.base_url,
+        "ANTHROPIC_API_KEY": "test-anthropic-key",
+        "LLM_MAX_RETRIES": "2",
+        "LLM_TIMEOUT_S": "2",
+        "STREAM_INTERVAL_S": "0.05",
+        **overrides,
+    }

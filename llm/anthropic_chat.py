@@ -1,0 +1,62 @@
+"""``chatbot``: the Anthropic Messages API (Claude Haiku 4.5 by default)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+
+from anthropic import AsyncAnthropic
+
+from llm.base import MAX_OUTPUT_TOKENS, Chunk, Message, ProviderError, provider_label
+from llm.errors import SDK_ERRORS, translate
+from settings import Settings
+
+OFFICIAL_URL = "https://api.anthropic.com"
+
+
+class AnthropicChat:
+    service = "chatbot"
+    vendor = "Anthropic"
+    key_setting = "ANTHROPIC_API_KEY"
+
+    def __init__(self, settings: Settings):
+        self.model = settings["ANTHROPIC_MODEL"]
+        self._base_url = settings["ANTHROPIC_BASE_URL"]
+        key = settings["ANTHROPIC_API_KEY"]
+        # An explicit key and base URL keep the SDK from reading the environment or its
+        # profile files behind the settings' back.
+        self._client = AsyncAnthropic(
+            api_key=key,
+            base_url=self._base_url or OFFICIAL_URL,
+            timeout=settings.float("LLM_TIMEOUT_S"),
+            max_retries=settings.int("LLM_MAX_RETRIES"),
+        ) if key else None
+
+    @property
+    def configured(self) -> bool:
+        return self._client is not None
+
+    @property
+    def provider_label(self) -> str:
+        return provider_label(self.vendor, self._base_url, "api.anthropic.com")
+
+    async def stream(self, system: str, messages: Sequence[Message]) -> AsyncIterator[Chunk]:
+        if self._client is None:
+            raise ProviderError("not_configured")
+        payload = [{"role": m.role, "content": m.content} for m in messages]
+        model: str | None = None
+        try:
+            events = await self._client.messages.create(
+                model=self.model, max_tokens=MAX_OUTPUT_TOKENS, system=system,
+                messages=payload, stream=True,  # type: ignore[arg-type]
+            )
+            async for event in events:
+                if event.type == "message_start":
+                    model = event.message.model or None
+                elif event.type == "content_block_delta" and event.delta.type == "text_delta" and event.delta.text:
+                    yield Chunk(event.delta.text, model)
+        except SDK_ERRORS as error:
+            raise translate(error) from error
+
+    async def close(self) -> None:
+        if self._client is not None:
+            await self._client.close()

@@ -1,0 +1,58 @@
+"""``chatgpt``: the OpenAI Chat Completions API (or any server that speaks it)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+
+from openai import AsyncOpenAI
+
+from llm.base import Chunk, Message, ProviderError, provider_label
+from llm.errors import SDK_ERRORS, translate
+from settings import Settings
+
+OFFICIAL_URL = "https://api.openai.com/v1"
+
+
+class OpenAIChat:
+    service = "chatgpt"
+    vendor = "OpenAI"
+    key_setting = "OPENAI_API_KEY"
+
+    def __init__(self, settings: Settings):
+        self.model = settings["OPENAI_MODEL"]
+        self._base_url = settings["OPENAI_BASE_URL"]
+        key = settings["OPENAI_API_KEY"]
+        # Base URL and key are always passed so the SDK never reads the process environment
+        # behind the settings' back (tests stay hermetic, .env values apply).
+        self._client = AsyncOpenAI(
+            api_key=key,
+            base_url=self._base_url or OFFICIAL_URL,
+            timeout=settings.float("LLM_TIMEOUT_S"),
+            max_retries=settings.int("LLM_MAX_RETRIES"),
+        ) if key else None
+
+    @property
+    def configured(self) -> bool:
+        return self._client is not None
+
+    @property
+    def provider_label(self) -> str:
+        return provider_label(self.vendor, self._base_url, "api.openai.com")
+
+    async def stream(self, system: str, messages: Sequence[Message]) -> AsyncIterator[Chunk]:
+        if self._client is None:
+            raise ProviderError("not_configured")
+        payload = [{"role": "system", "content": system}] + [{"role": m.role, "content": m.content} for m in messages]
+        try:
+            response = await self._client.chat.completions.create(
+                model=self.model, messages=payload, stream=True  # type: ignore[arg-type]
+            )
+            async for chunk in response:
+                if chunk.choices and chunk.choices[0].delta.content:
+                    yield Chunk(chunk.choices[0].delta.content, chunk.model or None)
+        except SDK_ERRORS as error:
+            raise translate(error) from error
+
+    async def close(self) -> None:
+        if self._client is not None:
+            await self._client.close()

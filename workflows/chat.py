@@ -1,0 +1,144 @@
+"""The chat exchange without Teams: chosen service, bounded history, kept prompts, records.
+
+Kinds in storage: ``users`` (document per person: the chosen service), ``history``
+(``<aad>:<service>``: the turns of the conversation), ``prompts`` (a prompt kept for a card
+button: the masked text of a masked resend, or a forwarded prompt to try again; used once)
+and ``exchanges`` (one record per message, see docs/architecture.md).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import policy
+from llm import SERVICES, Message
+from policy.masking import is_masked_out
+from policy.model import Screening, Verdict
+from storage.base import Store
+
+USERS = "users"
+HISTORY = "history"
+PROMPTS = "prompts"
+EXCHANGES = "exchanges"
+
+SYSTEM_PROMPT = (
+    "あなたは松戸市職員の業務を補助するアシスタントです。日本語で、簡潔かつ丁寧に答えてください。"
+    "確かでないことは推測で断定せず、確認が必要な点を示してください。"
+    "実在する個人の氏名・住所・電話番号などの個人情報を作ったり推測したりしないでください。"
+    "例示が必要なときは「〇〇様」のような伏せ字を使ってください。"
+)
+
+
+# --- service choice --------------------------------------------------------------------------
+async def chosen_service(store: Store, user_id: str, default: str) -> str:
+    doc = await store.get(USERS, user_id) if user_id else None
+    service = (doc or {}).get("service")
+    return service if service in SERVICES else default
+
+
+async def choose_service(store: Store, user_id: str, service: str) -> None:
+    if service not in SERVICES:
+        raise ValueError(service)
+    if await store.update(USERS, user_id, {"service": service}) is None:
+        await store.put(USERS, user_id, {"service": service})
+
+
+# --- history ---------------------------------------------------------------------------------
+def _history_key(user_id: str, service: str) -> str:
+    return f"{user_id}:{service}"
+
+
+def _within_budget(turns: Sequence[dict[str, str]], budget: int) -> list[dict[str, str]]:
+    """The newest whole exchanges (user + assistant) whose text fits in ``budget`` characters."""
+    kept: list[dict[str, str]] = []
+    used = 0
+    for i in range(len(turns) - 2, -1, -2):
+        pair = list(turns[i : i + 2])
+        size = sum(len(t["content"]) for t in pair)
+        if used + size > budget:
+            break
+        kept[:0] = pair
+        used += size
+    return kept
+
+
+async def history(store: Store, user_id: str, service: str, budget: int) -> list[Message]:
+    doc = await store.get(HISTORY, _history_key(user_id, service)) if user_id else None
+    turns = _within_budget((doc or {}).get("turns", []), budget)
+    return [Message(t["role"], t["content"]) for t in turns]  # type: ignore[arg-type]
+
+
+async def remember_turn(store: Store, user_id: str, service: str, prompt: str, answer: str, budget: int) -> None:
+    """Add one exchange; the stored history never grows beyond the budget."""
+    if not user_id:
+        return
+    key = _history_key(user_id, service)
+    doc = await store.get(HISTORY, key)
+    turns = [*(doc or {}).get("turns", []), {"role": "user", "content": prompt}, {"role": "assistant", "content": answer}]
+    await store.put(HISTORY, key, {"user_id": user_id, "service": service, "turns": _within_budget(turns, budget)})
+
+
+async def reset(store: Store, user_id: str, service: str) -> bool:
+    """Forget the conversation with one service; True when there was one."""
+    return await store.delete(HISTORY, _history_key(user_id, service))
+
+
+# --- prompts kept for a button ----------------------------------------------------------------
+async def keep_prompt(store: Store, user_id: str, text: str, purpose: str, service: str | None = None) -> str:
+    """Keep a screened prompt for a card button; the card carries only the returned id."""
+    prompt_id = uuid.uuid4().hex
+    await store.put(PROMPTS, prompt_id, {"user_id": user_id, "text": text, "purpose": purpose, "service": service})
+    return prompt_id
+
+
+async def take_prompt(store: Store, prompt_id: str, user_id: str, purpose: str) -> dict[str, Any] | None:
+    """The kept prompt, once, and only for the person it belongs to."""
+    if not isinstance(prompt_id, str) or not prompt_id:
+        return None
+    doc = await store.get(PROMPTS, prompt_id)
+    if not doc or doc.get("user_id") != user_id or doc.get("purpose") != purpose:
+        return None
+    if not await store.delete(PROMPTS, prompt_id):
+        return None  # taken meanwhile (a double click)
+    return doc
+
+
+# --- records ---------------------------------------------------------------------------------
+def masked_input(text: str, screening: Screening) -> str | None:
+    """The prompt for the record, masked; None when masking cannot remove what it must not keep."""
+    if screening.error is not None:
+        return None
+    table = policy.categories()
+    if any(not is_masked_out(f) for f in screening.findings if table[f.category].verdict >= Verdict.CONFIRM):
+        return None
+    return policy.mask(text, screening.findings)
+
+
+@dataclass
+class Exchange:
+    """One line of the ``exchanges`` record (docs/architecture.md)."""
+
+    user_id: str
+    user_name: str
+    service: str
+    verdict: str
+    status: str  # answered | blocked | held | failed
+    scope: str
+    input_chars: int
+    input_masked: str | None
+    categories: list[str] = field(default_factory=list)
+    department: str | None = None
+    division: str | None = None
+    provider: str | None = None
+    model: str | None = None
+    answer_masked: str | None = None
+    answer_flagged: bool = False
+    error: str | None = None
+    latency_ms: dict[str, int | None] = field(default_factory=dict)
+
+
+async def record(store: Store, exchange: Exchange) -> str:
+    return await store.append(EXCHANGES, asdict(exchange))
