@@ -13,9 +13,12 @@ import asyncio
 import contextlib
 import logging
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
 from datetime import timedelta
 from typing import Any
+
+from botbuilder.core import TurnContext
+from botbuilder.schema import ConversationReference
 
 from bot.router import ActionError, ActionHandler, CommandHandler
 from bot.services import Services
@@ -24,9 +27,10 @@ from cards.approval import View, request_card, request_form
 from cards.messages import info_card
 from org import DX_ADMIN, SERVICES, Person
 from policy.categories import categories
-from policy.model import Screening
+from policy.model import Screening, Verdict
 from workflows import applications, approvals, permissions
 from workflows.approvals import APPROVED, CONFIRM, PERMISSION, ApprovalError, service_name
+from workflows.chat import chosen_service
 from workflows.forms import validate
 
 log = logging.getLogger(__name__)
@@ -40,21 +44,15 @@ CHATGPT_MISSING = (
     "様式1 の申請は「/apply」で行えます。説明会と研修の記録は DX推進課 が行います。"
     "それまでは「生成AI総合案内チャットボット」をご利用ください。"
 )
+BLOCKED_AFTER_APPROVAL = (
+    "承認されたメッセージは、現在のルールでは送信できない内容と判定されたため、送信しませんでした。"
+    "内容を見直して入力し直してください。"
+)
+DELIVERY_FAILED = "承認されたメッセージの送信中にエラーが発生しました。お手数ですが、もう一度入力してください。"
 REVOKED_REASON = "{service} の利用許可は取り消されています。引き続き使う場合は、改めて所属長に申請してください。"
 
-# The chat path delivers the answer of an approved held message (see ``set_deliverer``).
-Deliverer = Callable[[Services, Person, str, str], Awaitable[None]]
-_deliverer: Deliverer | None = None
-# Deliveries and sweeps run after the invoke is answered; kept so they are not collected.
+# Deliveries run after the invoke is answered; kept so they are not garbage-collected.
 _background: set[asyncio.Task[None]] = set()
-
-
-def set_deliverer(deliver: Deliverer) -> None:
-    """The chat path registers how an approved message is forwarded and answered:
-    ``deliver(services, requester, service, text)`` sends ``text`` to ``service`` and posts the
-    answer to the requester's personal chat (``services.notifier``)."""
-    global _deliverer
-    _deliverer = deliver
 
 
 def _spawn(job: Awaitable[None]) -> None:
@@ -186,17 +184,22 @@ def _findings(screening: Screening) -> list[dict[str, str]]:
              "section": f.section, "reason": f.reason} for f in screening.findings]
 
 
-async def hold_for_approval(turn: Turn, person: Person, service: str, text: str, screening: Screening) -> None:
+async def hold_for_approval(turn: Turn, text: str, screening: Screening) -> None:
     """Keep a ``confirm`` message for the 所属長; nothing is sent to the service until 承認.
 
     The original text is stored with the request (it is what will be sent) and removed when
     the request is decided, delivered or expires; it is never logged.
     """
     services = turn.services
+    person = await services.org.person(turn.actor.aad_object_id)
+    if person is None:
+        await turn.send_text(NOT_IN_TABLE)
+        return
     manager = await services.org.manager_of(person.aad_object_id)
     if manager is None:
         await turn.send_text(NO_MANAGER)
         return
+    service = await chosen_service(services.store, person.aad_object_id, services.settings["DEFAULT_SERVICE"])
     doc = await approvals.open_request(
         services.store, type=CONFIRM, requester=person, approver=manager, service=service,
         expiry=_expiry(services), requester_mri=turn.actor.channel_user_id,
@@ -231,11 +234,11 @@ async def _decide(turn: Turn, data: dict[str, Any], approve: bool) -> dict[str, 
             and actor_id.lower() == doc["approver_id"]:
         doc = await services.store.update(approvals.KIND, doc["id"], {"approver_mri": turn.actor.channel_user_id}) or doc
     if decision.changed:
-        await _after_decision(services, doc)
+        await _after_decision(services, turn.context.adapter, doc)
     return await _card(services, doc, "approver")
 
 
-async def _after_decision(services: Services, doc: dict[str, Any]) -> None:
+async def _after_decision(services: Services, adapter: Any, doc: dict[str, Any]) -> None:
     """Tell the requester, bring their card up to date and, for 承認 of a held message, send it."""
     requester_card = await _card(services, doc, "requester")
     if doc.get("requester_activity_id"):
@@ -254,25 +257,36 @@ async def _after_decision(services: Services, doc: dict[str, Any]) -> None:
         return
     await services.notifier.send_to_user(
         doc["requester_id"], text=f"所属長が送信を承認しました。{service} に送信して、回答をこのチャットでお届けします。")
-    _spawn(_deliver(services, doc))
+    _spawn(_deliver(services, adapter, doc))
 
 
-async def _deliver(services: Services, doc: dict[str, Any]) -> None:
+async def _deliver(services: Services, adapter: Any, doc: dict[str, Any]) -> None:
+    """Send the approved original to the service and stream the answer into the requester's
+    personal chat, through the chat path's own ``forward``."""
+    # Imported here: the chat path imports this module for the gate and the hold.
+    from bot.handlers import chat
+
     text = await approvals.take_text(services.store, doc["id"])
     if text is None:
         return  # already delivered (another instance or a second click)
-    requester = await services.org.person(doc["requester_id"])
-    if requester is None or _deliverer is None:
-        log.error("approved request %s could not be delivered", doc["id"])
-        await services.notifier.send_to_user(
-            doc["requester_id"], text="承認されたメッセージを送信できませんでした。お手数ですが、もう一度入力してください。")
+    ref = await services.store.get("conversation_refs", doc["requester_id"])
+    if ref is None:
+        log.error("approved request %s: no conversation with the requester", doc["id"])
         return
+    screening = chat.screen(text)  # again: the rules may have changed since the hold
+    if screening.verdict == Verdict.BLOCK:
+        await services.notifier.send_to_user(doc["requester_id"], text=BLOCKED_AFTER_APPROVAL)
+        return
+
+    async def answer(context: TurnContext) -> None:
+        await chat.forward(Turn(context, services), text, screening, service=doc["service"])
+
     try:
-        await _deliverer(services, requester, doc["service"], text)
+        await adapter.continue_conversation(ConversationReference().deserialize(ref["reference"]), answer,
+                                            bot_app_id=services.settings["MicrosoftAppId"])
     except Exception:
         log.exception("delivery of approved request %s failed", doc["id"])
-        await services.notifier.send_to_user(
-            doc["requester_id"], text="承認されたメッセージの送信中にエラーが発生しました。もう一度入力してください。")
+        await services.notifier.send_to_user(doc["requester_id"], text=DELIVERY_FAILED)
 
 
 async def approve(turn: Turn, data: dict[str, Any]) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from typing import Any
 from botbuilder.core import TurnContext
 
 import policy
+from bot.handlers import approvals
 from bot.router import ActionError, ActionHandler, CommandHandler
 from bot.streaming import AnswerStream
 from bot.turn import Turn
@@ -87,6 +88,9 @@ async def on_prompt(turn: Turn) -> None:
     if len(text) > limit:
         await turn.send_text(cards.TOO_LONG.format(limit=limit))
         return
+    # 4, 7-1: only people in the org table with permission for their service get further.
+    if await approvals.admit(turn, await _service_of(turn)) is None:
+        return
     screening = screen(text)
     screen_ms = _ms(received)
     if screening.verdict == Verdict.BLOCK:
@@ -118,8 +122,8 @@ async def block(turn: Turn, text: str, screening: Screening, screen_ms: int) -> 
 
 
 async def hold_for_approval(turn: Turn, text: str, screening: Screening) -> None:
-    """2章4: held for the 所属長. The approvals flow (issue 4) replaces this reply with its request."""
-    await turn.send_card(cards.held_card(finding_views(screening)))
+    """2章4: held for the 所属長 (bot.handlers.approvals keeps it and sends the request)."""
+    await approvals.hold_for_approval(turn, text, screening)
 
 
 async def forward(
