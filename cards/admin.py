@@ -8,7 +8,7 @@ from __future__ import annotations
 import base64
 from collections import Counter
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from cards.common import Element, adaptive_card, execute, fact_set, jst_datetime, text
 from workflows.monitoring import (
@@ -40,7 +40,7 @@ def _cell(value: str, **props: object) -> Element:
 
 
 def _table(key_title: str, rows: Sequence[Row]) -> Element:
-    header = [key_title, "件数", "利用者", "確認", "ブロック", "承認", "報告"]
+    header = [key_title, "件数", "人数", "確認", "ブロック", "承認", "報告"]
     body = [
         [r.key, str(r.exchanges), str(r.user_count), str(r.verdicts.get("confirm", 0)),
          str(r.verdicts.get("block", 0)), str(r.approvals), str(r.reports)]
@@ -48,7 +48,7 @@ def _table(key_title: str, rows: Sequence[Row]) -> Element:
     ]
     return {
         "type": "Table",
-        "columns": [{"width": 3}, *({"width": 1} for _ in header[1:])],
+        "columns": [{"width": 4}, {"width": 2}, {"width": 2}, {"width": 2}, {"width": 3}, {"width": 2}, {"width": 2}],
         "firstRowAsHeader": True,
         "showGridLines": True,
         "rows": [
@@ -79,17 +79,19 @@ def statistics_card(stats: Statistics, chart_png: bytes | None, web_url: str | N
             "altText": "週別の利用件数（判定別）のグラフ",
             "size": "Stretch",
         })
+    if web_url:
+        body.append(text("「Web で開く」のリンクは 5 分間、1 回だけ使えます。", size="Small", isSubtle=True))
     body.append(text("所属別", weight="Bolder"))
     body.append(_table("所属", stats.by_department) if stats.by_department else text("該当するやり取りはありません。"))
     if len(stats.by_department) > TABLE_ROWS:
         body.append(text(f"ほか {len(stats.by_department) - TABLE_ROWS} 所属（Web 画面にすべて表示）", size="Small",
                          isSubtle=True))
     actions = [
-        execute("サンプルチェック", "admin.sample", {}),
-        execute("要確認の一覧", "admin.flagged", {}),
+        execute("サンプル", "admin.sample", {}),
+        execute("要確認", "admin.flagged", {}),
     ]
     if web_url:
-        actions.append({"type": "Action.OpenUrl", "title": "Web 画面を開く（5 分間有効）", "url": web_url})
+        actions.append({"type": "Action.OpenUrl", "title": "Web で開く", "url": web_url})
     return adaptive_card(body, actions)
 
 
@@ -142,7 +144,7 @@ def review_card(exchange: Exchange, reasons: Sequence[str] = (), error: str | No
 
 def _sample_statistics() -> Statistics:
     until = datetime(2026, 11, 26, 5, 0, tzinfo=UTC)
-    since = until - timedelta(weeks=8)
+    since = datetime(2026, 10, 4, 15, 0, tzinfo=UTC)  # Monday 00:00 JST, 8 weeks
 
     def row(key: str, n: int, users: int, confirm: int, block: int, approvals: int, reports: int) -> Row:
         verdicts = Counter({"allow": n - confirm - block, "confirm": confirm, "block": block})
