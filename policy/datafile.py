@@ -21,9 +21,12 @@ class Node(dict):  # type: ignore[type-arg]
 
     file: str = "?"
     line: int = 0
+    key_lines: dict[str, int]
 
-    def where(self) -> str:
-        return f"{self.file}:{self.line}"
+    def where(self, key: str | None = None) -> str:
+        """``file:line`` of the mapping, or of one of its keys."""
+        line = self.key_lines.get(key, self.line) if key is not None else self.line
+        return f"{self.file}:{line}"
 
 
 class _Loader(yaml.SafeLoader):
@@ -35,11 +38,13 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> Node:
     out = Node()
     out.file = loader.file
     out.line = node.start_mark.line + 1
+    out.key_lines = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         if key in out:
             raise RuleDataError(f"{loader.file}:{key_node.start_mark.line + 1}: キー {key!r} が重複しています")
         out[key] = loader.construct_object(value_node, deep=True)
+        out.key_lines[str(key)] = key_node.start_mark.line + 1
     return out
 
 
@@ -82,7 +87,7 @@ def optional(node: Node, key: str, kind: type | tuple[type, ...], default: Any) 
 def expect(node: Node, key: str, value: Any, kind: type | tuple[type, ...]) -> Any:
     if not isinstance(value, kind):
         names = kind.__name__ if isinstance(kind, type) else "/".join(k.__name__ for k in kind)
-        raise RuleDataError(f"{node.where()}: {key!r} は {names} で書いてください（{type(value).__name__} です）")
+        raise RuleDataError(f"{node.where(key)}: {key!r} は {names} で書いてください（{type(value).__name__} です）")
     return value
 
 
@@ -90,5 +95,5 @@ def string_list(node: Node, key: str, *, required: bool = False) -> tuple[str, .
     value = require(node, key, list) if required else optional(node, key, list, [])
     for item in value:
         if not isinstance(item, str) or not item:
-            raise RuleDataError(f"{node.where()}: {key!r} の要素は空でない文字列にしてください: {item!r}")
+            raise RuleDataError(f"{node.where(key)}: {key!r} の要素は空でない文字列にしてください: {item!r}")
     return tuple(value)

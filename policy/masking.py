@@ -28,10 +28,10 @@ def mask_value(value: str, style: MaskStyle) -> str:
     if style == "digits":
         digit_positions = [i for i, ch in enumerate(value) if _is_digit(ch)]
         keep = set(digit_positions[-_KEEP_DIGITS:]) if len(digit_positions) > _KEEP_DIGITS else set()
-        return "".join("*" if _hidden(ch) and i not in keep else ch for i, ch in enumerate(value))
+        return "".join("*" if _hidden(ch) and ch != "ー" and i not in keep else ch for i, ch in enumerate(value))
     if style == "email":
-        at = value.rfind("@")
-        return "".join("*" if i < at and ch not in "._-" else ch for i, ch in enumerate(value))
+        at = max(value.rfind("@"), value.rfind("＠"))
+        return "".join("*" if i < at and _hidden(ch) else ch for i, ch in enumerate(value))
     return "".join(ch if ch.isspace() else "*" for ch in value)
 
 
@@ -48,12 +48,33 @@ def is_masked_out(finding: Finding) -> bool:
 
 
 def mask(text: str, findings: Iterable[Finding]) -> str:
-    """``text`` with every maskable finding masked in place (length and other text unchanged)."""
+    """``text`` with every maskable finding hidden in place (same length, other text unchanged).
+
+    Unlike ``Finding.masked``, which keeps the last four digits for display, nothing of a masked
+    finding is kept: a kept tail could join neighbouring digits into a new number.
+    """
     chars = list(text)
     for f in findings:
         if not is_masked_out(f):
             continue
-        for i, ch in enumerate(f.masked):
-            if ch == "*" and f.start + i < f.end:
-                chars[f.start + i] = "*"
+        start, end = _whole_token(text, f.start, min(f.end, len(text)))
+        for i in range(start, end):
+            if not chars[i].isspace():
+                chars[i] = "*"
     return "".join(chars)
+
+
+def _alnum(ch: str) -> bool:
+    return unicodedata.normalize("NFKC", ch).isascii() and ch.isalnum()
+
+
+def _whole_token(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen a span that starts or ends inside a run of letters and digits to the whole run, so the
+    rest of a glued token cannot form a new identifier once the middle is masked."""
+    if start < end and _alnum(text[start]):
+        while start > 0 and _alnum(text[start - 1]):
+            start -= 1
+    if start < end and _alnum(text[end - 1]):
+        while end < len(text) and _alnum(text[end]):
+            end += 1
+    return start, end

@@ -31,7 +31,7 @@ _LABEL = regex.compile(
 )
 _TITLE_BEFORE = regex.compile(
     r"(?:職員|主任|主事|主査|主幹|係長|課長補佐|課長|部長|次長|室長|所長|指導主事|保健師|保育士|看護師|"
-    r"会計年度任用職員|技師|事務員|嘱託|担当|PM|SE|リーダー|manager)[ \t]*$",
+    r"会計年度任用職員|技師|事務員|嘱託|担当|PM|SE|リーダー|manager)の?[ \t]*$",
     regex.IGNORECASE,
 )
 _AFFILIATION_BEFORE = regex.compile(r"[一-龯ァ-ヶ]{1,12}(?:課|係|室|部|局|所|センター|支所|学校)(?:の|[ \t])[ \t]*(?:[^\s、。]{1,6}[ \t]+)?$")
@@ -107,7 +107,7 @@ def _context_flags(doc: Doc, start: int, end: int) -> tuple[str | None, bool]:
     elif _TITLE_BEFORE.search(before):
         how = "title"
     staff = bool(_AFFILIATION_BEFORE.search(before) or _AFFILIATION_AFTER.search(after)
-                 or (how == "title" and _STAFF_TITLES.search(before[-8:])))
+                 or (how == "title" and _STAFF_TITLES.search(before[-9:])))
     return how, staff
 
 

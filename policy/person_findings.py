@@ -34,6 +34,7 @@ def person_hits(doc: Doc, mentions: list[Mention], found: list[Hit]) -> list[Hit
         has_detail = (
             bool(identifiers)
             or doc.near(detail.pattern, m.start, m.end, _DETAIL_WINDOW)
+            or doc.near(staff_matter.pattern, m.start, m.end, _DETAIL_WINDOW)
             or any(abs(h.start - m.start) < 200 for h in sensitive)
         )
         if m.kind == "full" and has_detail:

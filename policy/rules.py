@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import regex
 
@@ -87,7 +88,7 @@ def _compile(node: Node, key: str, source: str) -> regex.Pattern[str]:
     try:
         return regex.compile(source, regex.IGNORECASE)
     except regex.error as exc:
-        raise RuleDataError(f"{node.where()}: {key} の正規表現が正しくありません: {exc}") from exc
+        raise RuleDataError(f"{node.where(key)}: {key} の正規表現が正しくありません: {exc}") from exc
 
 
 @lru_cache(maxsize=1)
@@ -114,11 +115,11 @@ def _condition(node: Node, key: str, items: list[object]) -> Condition:
     names: list[str] = []
     for item in items:
         if not isinstance(item, str) or not item:
-            raise RuleDataError(f"{node.where()}: {key} の要素は空でない文字列にしてください: {item!r}")
+            raise RuleDataError(f"{node.where(key)}: {key} の要素は空でない文字列にしてください: {item!r}")
         if item.startswith("@"):
             name = item[1:]
             if name not in ENGINE_CUES and name not in cues():
-                raise RuleDataError(f"{node.where()}: {key} の手がかり {item!r} は cues.yaml にありません")
+                raise RuleDataError(f"{node.where(key)}: {key} の手がかり {item!r} は cues.yaml にありません")
             names.append(name)
         else:
             words.append(item)
@@ -140,10 +141,10 @@ def _rule(node: Node, category: str, default_window: int | str) -> Rule:
         raise RuleDataError(f"rules: 規則はマッピングで書いてください: {node!r}")
     rule_id = require(node, "id", str)
     if not rule_id.startswith(category + "."):
-        raise RuleDataError(f"{node.where()}: id {rule_id!r} は {category}. で始めてください")
+        raise RuleDataError(f"{node.where('id')}: id {rule_id!r} は {category}. で始めてください")
     section = require(node, "section", str)
     if not _SECTION.fullmatch(section):
-        raise RuleDataError(f"{node.where()}: section {section!r} は 2章5-1(1) のような節番号にしてください")
+        raise RuleDataError(f"{node.where('section')}: section {section!r} は 2章5-1(1) のような節番号にしてください")
     terms = string_list(node, "terms")
     source = optional(node, "pattern", str, None)
     if bool(terms) == (source is not None):
@@ -151,7 +152,7 @@ def _rule(node: Node, category: str, default_window: int | str) -> Rule:
     trigger = compile_terms(terms) if terms else _compile(node, "pattern", source or "")
     span_group = optional(node, "span", str, None)
     if span_group is not None and span_group not in trigger.groupindex:
-        raise RuleDataError(f"{node.where()}: span {span_group!r} という名前のグループが pattern にありません")
+        raise RuleDataError(f"{node.where('span')}: span {span_group!r} という名前のグループが pattern にありません")
     groups = optional(node, "with", list, [])
     conditions = []
     for group in groups:
@@ -183,17 +184,17 @@ def _rule(node: Node, category: str, default_window: int | str) -> Rule:
     )
 
 
-@lru_cache(maxsize=1)
-def rules() -> tuple[Rule, ...]:
+def load_rule_files(paths: list[Path]) -> tuple[Rule, ...]:
+    """Rules of the given files, validated; raises RuleDataError naming the file and line."""
     out: list[Rule] = []
     seen: dict[str, str] = {}
-    for path in sorted((DATA_DIR / "rules").glob("*.yaml")):
+    for path in paths:
         data = load_yaml(path)
         if not isinstance(data, Node):
             raise RuleDataError(f"{path.name}: category と rules を持つマッピングで書いてください")
         category = require(data, "category", str)
         if category not in categories():
-            raise RuleDataError(f"{data.where()}: 未知のカテゴリ {category!r} です")
+            raise RuleDataError(f"{data.where('category')}: 未知のカテゴリ {category!r} です")
         default_window = data.get("window", 40)
         for node in require(data, "rules", list):
             rule = _rule(node, category, default_window)
@@ -202,6 +203,11 @@ def rules() -> tuple[Rule, ...]:
             seen[rule.id] = rule.where
             out.append(rule)
     return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def rules() -> tuple[Rule, ...]:
+    return load_rule_files(sorted((DATA_DIR / "rules").glob("*.yaml")))
 
 
 @lru_cache(maxsize=1)

@@ -20,7 +20,8 @@ _STREET = (
     rf"|{_N}番地(?:の{_N})?(?:[ ]?{_N}号)?|{_N}番{_N}号"
     rf"|[0-9]+-[0-9]+(?:-[0-9]+)?(?=[ \t]*(?:[一-龯ァ-ヶ]|$)))"
 )
-_ADDRESS = regex.compile(rf"(?:〒?[ ]?[0-9]{{3}}-[0-9]{{4}}[ ]?)?(?<![一-龯ぁ-んァ-ヶ々]){_PLACE}(?:市|区|町|村|郡){_PLACE}{_STREET}")
+# A match starts where a run of letters starts (linear time) or where the previous one ended (\G).
+_ADDRESS = regex.compile(rf"(?:〒?[ ]?[0-9]{{3}}-[0-9]{{4}}[ ]?)?(?:\G|(?<![一-龯ぁ-んァ-ヶ々])){_PLACE}(?:市|区|町|村|郡){_PLACE}{_STREET}")
 # Street part written without a preceding place name but inside an obvious address slot.
 _AREA = regex.compile(rf"[一-龯ぁ-んァ-ヶ々]{{1,12}}(?:市|区|町)[一-龯ぁ-んァ-ヶ々]{{1,10}}{_N}丁目")
 _ROMAJI = regex.compile(r"(?<![0-9])[0-9]{1,4}-[0-9]{1,4}-[0-9]{1,4},?[ \t]+[A-Z][A-Za-z\-]+(?:,?[ \t]+[A-Z][A-Za-z\-]+)*")

@@ -14,6 +14,7 @@ class MyNumberRecognizer:
 
     def find(self, doc: Doc) -> list[Hit]:
         keyword, number_word, licence = keywords("my_number"), keywords("number_word"), keywords("drivers_licence")
+        business = keywords("business_number")
         hits: list[Hit] = []
         for run in doc.runs:
             for w in run.windows(12):
@@ -25,7 +26,9 @@ class MyNumberRecognizer:
                 elif in_.is_valid(w.digits):
                     hits.append(Hit("my_number", w.start, w.end, "my_number.check_digit",
                                     "個人番号（マイナンバー）の形式の12桁の番号が含まれています", "digits"))
-                elif doc.near(number_word.pattern, w.start, w.end, number_word.window):
+                elif doc.near(number_word.pattern, w.start, w.end, number_word.window) and not doc.near(
+                    business.pattern, w.start, w.end, business.window
+                ):
                     hits.append(Hit("possible_personal", w.start, w.end, "my_number.numbered_twelve_digits",
                                     "個人を特定する番号の可能性がある12桁の番号です", "digits"))
         return hits
