@@ -12,6 +12,7 @@ from policy.guide.terms import Chunk, chunks, normalize
 # name) is scaled down to weigh at most this many words, so it cannot drown the rest.
 COMPOUND_WEIGHT = 0.5
 CHUNK_CAP = 2.0
+OWN_WORD_WEIGHT = 0.3
 MIN_PHRASE = 4
 _QUOTED = re.compile(r"[「『\"“](.+?)[」』\"”]")
 _END = "?？。.!！ 、,"
@@ -35,12 +36,14 @@ class Query:
 
 def analyse(question: str, synonyms: Synonyms) -> Query:
     concepts: list[dict[str, float]] = []
-    for text, replaced in synonyms.segments(question):
-        found = _chunks(text, synonyms)
-        if replaced:
-            concepts.append(_merge([_weights(c) for c in found]))
-        else:
-            concepts.extend(_weights(c) for c in found)
+    for words, target in synonyms.segments(question):
+        if not target:
+            concepts.extend(_weights(c) for c in _chunks(words, synonyms))
+            continue
+        # One concept: the guideline's words, and the question's own word at a discount (a new
+        # edition may use it, but it must not outweigh the words the rules use today).
+        own = [{t: w * OWN_WORD_WEIGHT for t, w in _weights(c).items()} for c in chunks(words, synonyms.stopwords)]
+        concepts.append(_merge(own + [_weights(c) for c in chunks(target, synonyms.stopwords)]))
     concepts = [c for c in concepts if c]
     text = synonyms.expand(question)
     quoted = [normalize(q) for q in _QUOTED.findall(question)]

@@ -26,22 +26,23 @@ class Synonyms:
         self._pattern = re.compile("|".join(alternatives)) if words else None
 
     def expand(self, question: str) -> str:
-        """The normalised question with every known word replaced by the guideline's words."""
-        return " ".join(text for text, _ in self.segments(question))
+        """The normalised question with the guideline's words after every word it knows."""
+        return " ".join(" ".join(filter(None, piece)) for piece in self.segments(question))
 
-    def segments(self, question: str) -> list[tuple[str, bool]]:
-        """The normalised question cut into (text, replaced) pieces; a replaced piece holds the
-        guideline's words for one word of the question."""
+    def segments(self, question: str) -> list[tuple[str, str]]:
+        """The normalised question cut into (words, guideline words) pieces; the second part is
+        empty for words it does not know, and the first for words the guideline itself uses."""
         text = normalize(question)
-        out: list[tuple[str, bool]] = []
+        out: list[tuple[str, str]] = []
         position = 0
         for match in self._pattern.finditer(text) if self._pattern else ():
             if match.start() > position:
-                out.append((text[position : match.start()], False))
-            out.append((self.replacements[match.group(0)], True))
+                out.append((text[position : match.start()], ""))
+            word, target = match.group(0), self.replacements[match.group(0)]
+            out.append(("" if word in target.split() else word, target))
             position = match.end()
         if position < len(text):
-            out.append((text[position:], False))
+            out.append((text[position:], ""))
         return out
 
 

@@ -76,7 +76,8 @@ def chunks(text: str, stopwords: frozenset[str] = frozenset()) -> list[Chunk]:
         if not _is_content(token):
             continue
         lemma = normalize(_lemma(token))
-        if lemma not in stopwords:
+        # A suffix (性, 物, 権, 者) means something only with its noun: it counts in compounds.
+        if lemma not in stopwords and token.pos[0] != "接尾辞":
             words.append(lemma)
         if joins:
             run.append(normalize(token.surface))
