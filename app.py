@@ -25,6 +25,8 @@ from bot.services import Services
 from bot.teams_bot import CityBot
 from llm.registry import build_providers, close_providers
 from org import OrgTableError, open_directory
+from policy.datafile import RuleDataError
+from policy.guide import GuidelineError, guideline_path, load_guide
 from settings import Settings
 from storage import open_store
 
@@ -84,6 +86,10 @@ def create_app(settings: Settings) -> web.Application:
         directory = open_directory(settings)
     except OrgTableError as error:
         raise StartupError(str(error)) from error
+    try:
+        guide = load_guide(guideline_path(settings))
+    except (GuidelineError, RuleDataError) as error:
+        raise StartupError(str(error)) from error
     auth = ConfigurationBotFrameworkAuthentication(bot_framework_configuration(settings))
     adapter = CloudAdapter(auth)
 
@@ -106,6 +112,7 @@ def create_app(settings: Settings) -> web.Application:
             notifier=Notifier(adapter, store, settings["MicrosoftAppId"]),
             org=directory,
             llm=build_providers(settings),
+            guide=guide,
         )
         app[SERVICES] = services
         bot = CityBot(services, Router())

@@ -51,6 +51,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("HISTORY_CHAR_BUDGET", "6000", "Characters of earlier turns sent with a prompt (per user and service)."),
     Setting("MAX_MESSAGE_CHARS", "20000", "Longest message accepted; longer ones get a Japanese explanation."),
     Setting("STREAM_INTERVAL_S", "1.0", "Seconds between streamed updates in personal chats."),
+    Setting("GUIDELINE_PATH", "", "Markdown of the rules for `/guide`; empty: the edition shipped in `policy/guide/data/`."),
     Setting("ORG_TABLE", "data/org.csv", "Org table (UTF-8 CSV): 所属, 所属長, roles, initial permissions. See data/README.md."),
     Setting("GRAPH_CLIENT_ID", "", "Entra app (client) id for Microsoft Graph (`User.Read.All`). Empty: the org table alone."),
     Setting("GRAPH_CLIENT_SECRET", "", "Client secret of that app.", secret=True),

@@ -28,6 +28,7 @@ HANDLER_MODULES: tuple[str, ...] = (
     "bot.handlers.applications",
     "bot.handlers.admin",
     "bot.handlers.reports",
+    "bot.handlers.guide",
 )
 
 
