@@ -39,6 +39,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("BOT_LOGIN_URL", "", "Override of the login URL for the bot's outgoing tokens (tests, sovereign clouds)."),
     Setting("DATA_DIR", "./data", "Folder for the embedded database and exports."),
     Setting("STORAGE_URL", "", "`tinydb:///path` or `postgresql://…`; empty: `tinydb:///<DATA_DIR>/store`."),
+    # Retention (3章1-3(3)) is the city's to set: required, no default (storage/retention.py).
+    Setting("RETENTION_EXCHANGES_DAYS", "", "Required. Days exchange records are kept (the period the city sets, 3章1-3(3))."),
+    Setting("RETENTION_APPROVALS_DAYS", "", "Required. Days decided approval requests are kept; pending ones are never purged."),
+    Setting("RETENTION_REPORTS_DAYS", "", "Required. Days closed (完了) reports are kept; open ones are never purged."),
+    Setting("PURGE_INTERVAL_S", "86400", "Seconds between scheduled purges (one instance at a time purges)."),
     Setting("DEFAULT_SERVICE", "chatbot", "Service for users who have not chosen one: `chatbot` or `chatgpt`."),
     Setting("OPENAI_MODEL", "gpt-4o-mini", "Model of the `chatgpt` service."),
     Setting("ANTHROPIC_MODEL", "claude-haiku-4-5", "Model of the `chatbot` service (Claude Haiku 4.5)."),

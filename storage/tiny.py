@@ -297,7 +297,7 @@ class TinyStore:
 
     def _count(self, kind: str, since: datetime | None, until: datetime | None,
                by: tuple[str, ...]) -> dict[tuple[Any, ...], int]:
-        counts: dict[tuple[Any, ...], int] = {}
+        counts: dict[tuple[Any, ...], int] = {} if by else {(): 0}
         for found in self._scan(kind, since, until, None, False):
             for doc in found:
                 key = group_key(doc, by)

@@ -75,12 +75,13 @@ def options(value: Any) -> list[Any] | None:
 
 
 def group_key(doc: Mapping[str, Any], by: Iterable[str]) -> tuple[Any, ...]:
-    return tuple(_hashable(doc.get(field)) for field in by)
+    return tuple(hashable(doc.get(field)) for field in by)
 
 
-def _hashable(value: Any) -> Any:
+def hashable(value: Any) -> Any:
+    """Group keys must be hashable; JSON lists and objects become tuples."""
     if isinstance(value, list):
-        return tuple(_hashable(v) for v in value)
+        return tuple(hashable(v) for v in value)
     if isinstance(value, dict):
-        return tuple(sorted((k, _hashable(v)) for k, v in value.items()))
+        return tuple(sorted((k, hashable(v)) for k, v in value.items()))
     return value

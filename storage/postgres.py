@@ -1,0 +1,325 @@
+"""The shared backend: PostgreSQL through psycopg 3 (async) and a psycopg_pool connection pool.
+
+Everything several instances must agree on lives here: documents with conditional updates
+(one statement each, so the row lock decides), records in per-kind monthly partitions,
+rate-limit events and leases. Schema: ``storage/migrations/*.sql``, applied at open.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import re
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import psycopg
+from psycopg import sql
+from psycopg.types.json import Jsonb
+from psycopg_pool import AsyncConnectionPool, PoolTimeout
+
+from storage.base import Doc, PurgeResult, Where
+from storage.migrate import migrate
+from storage.values import check_kind, hashable, iso, options, plain, prepare_record
+
+log = logging.getLogger("storage.postgres")
+_SCHEMA = re.compile(r"[a-z_][a-z0-9_]{0,62}")
+_MONTH = re.compile(r"_(\d{4})(\d{2})$")
+
+
+class StoreUnavailableError(Exception):
+    """The database could not be reached at open."""
+
+
+def split_url(url: str) -> tuple[str, str | None, int]:
+    """The libpq URL without our own ``schema`` and ``pool_max`` parameters, and their values."""
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query)
+    schema = next((v for k, v in query if k == "schema"), None)
+    pool_max = int(next((v for k, v in query if k == "pool_max"), "10"))
+    if schema is not None and not _SCHEMA.fullmatch(schema):
+        raise ValueError(f"schema {schema!r}: use [a-z_][a-z0-9_]*")
+    rest = urlencode([(k, v) for k, v in query if k not in ("schema", "pool_max")])
+    return urlunsplit(parts._replace(query=rest)), schema, pool_max
+
+
+def where_sql(where: Where | None) -> tuple[sql.Composable, list[Any]]:
+    """``where`` as SQL on ``doc``. Text comparisons use ``->>`` so the expression indexes apply."""
+    parts: list[sql.Composable] = [sql.SQL("TRUE")]
+    params: list[Any] = []
+    for field, wanted in (where or {}).items():
+        allowed = options(wanted)
+        values = allowed if allowed is not None else [plain({"v": wanted})["v"]]
+        if all(isinstance(v, str) for v in values):
+            if len(values) == 1:
+                parts.append(sql.SQL("doc ->> {} = %s").format(sql.Literal(field)))
+                params.append(values[0])
+            else:
+                parts.append(sql.SQL("doc ->> {} = ANY(%s)").format(sql.Literal(field)))
+                params.append(values)
+        else:
+            parts.append(sql.SQL("doc -> {} = ANY(%s::jsonb[])").format(sql.Literal(field)))
+            params.append([Jsonb(v) for v in values])
+    return sql.SQL(" AND ").join(parts), params
+
+
+def time_sql(column: str, since: datetime | None, until: datetime | None) -> tuple[sql.Composable, list[Any]]:
+    parts: list[sql.Composable] = [sql.SQL("TRUE")]
+    params: list[Any] = []
+    if since is not None:
+        parts.append(sql.SQL("{} >= %s").format(sql.Identifier(column)))
+        params.append(since)
+    if until is not None:
+        parts.append(sql.SQL("{} < %s").format(sql.Identifier(column)))
+        params.append(until)
+    return sql.SQL(" AND ").join(parts), params
+
+
+def _month(name: str) -> datetime:
+    match = _MONTH.search(name)
+    if not match:
+        raise ValueError(f"unexpected partition {name}")
+    return datetime(int(match[1]), int(match[2]), 1, tzinfo=UTC)
+
+
+def _next_month(start: datetime) -> datetime:
+    return (start + timedelta(days=32)).replace(day=1)
+
+
+class PostgresStore:
+    def __init__(self, url: str) -> None:
+        self._conninfo, self._schema, pool_max = split_url(url)
+        search_path = {"options": f"-c search_path={self._schema}"} if self._schema else {}
+        self._connect_kwargs: dict[str, Any] = search_path
+        self._pool = AsyncConnectionPool(
+            self._conninfo, min_size=1, max_size=pool_max, open=False, kwargs=search_path, name="storage"
+        )
+        self._partitions: set[tuple[str, datetime]] = set()
+
+    async def open(self) -> None:
+        try:
+            if self._schema:
+                async with await psycopg.AsyncConnection.connect(self._conninfo, autocommit=True) as conn:
+                    await conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(self._schema)))
+            await self._pool.open(wait=True, timeout=15)
+        except (psycopg.OperationalError, PoolTimeout) as error:
+            raise StoreUnavailableError(
+                f"PostgreSQL に接続できません ({urlsplit(self._conninfo).hostname}): {error}"
+            ) from error
+        async with self._pool.connection() as conn:
+            applied = await migrate(conn)
+        if applied:
+            log.info("storage migrations applied: %s", applied)
+
+    async def close(self) -> None:
+        await self._pool.close()
+
+    async def _fetch(self, query: sql.Composable | str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        async with self._pool.connection() as conn:
+            cursor = await conn.execute(query, params)
+            return await cursor.fetchall() if cursor.description else []
+
+    # --- documents -------------------------------------------------------------------
+    async def get(self, kind: str, key: str) -> Doc | None:
+        rows = await self._fetch("SELECT doc FROM documents WHERE kind = %s AND key = %s", (check_kind(kind), key))
+        return rows[0][0] if rows else None
+
+    async def put(self, kind: str, key: str, doc: Doc) -> None:
+        now = datetime.now(UTC)
+        doc = plain(doc)
+        doc.setdefault("created_at", iso(now))
+        doc["updated_at"] = iso(now)
+        await self._fetch(
+            "INSERT INTO documents (kind, key, doc, created_at, updated_at) VALUES (%s, %s, %s, %s, %s)"
+            " ON CONFLICT (kind, key) DO UPDATE SET updated_at = excluded.updated_at,"
+            " doc = excluded.doc || jsonb_build_object('created_at', documents.doc -> 'created_at')",
+            (check_kind(kind), key, Jsonb(doc), now, now),
+        )
+
+    async def update(self, kind: str, key: str, changes: Doc, *, expect: Where | None = None) -> Doc | None:
+        now = datetime.now(UTC)
+        condition, params = where_sql(expect)
+        rows = await self._fetch(
+            sql.SQL(
+                "UPDATE documents SET doc = doc || %s || jsonb_build_object('updated_at', %s::text), updated_at = %s"
+                " WHERE kind = %s AND key = %s AND {} RETURNING doc"
+            ).format(condition),
+            [Jsonb(plain(changes)), iso(now), now, check_kind(kind), key, *params],
+        )
+        return rows[0][0] if rows else None
+
+    async def delete(self, kind: str, key: str) -> bool:
+        rows = await self._fetch(
+            "DELETE FROM documents WHERE kind = %s AND key = %s RETURNING 1", (check_kind(kind), key)
+        )
+        return bool(rows)
+
+    async def find(
+        self, kind: str, *, where: Where | None = None, updated_before: datetime | None = None, limit: int | None = None
+    ) -> list[Doc]:
+        condition, params = where_sql(where)
+        before, before_params = time_sql("updated_at", None, updated_before)
+        rows = await self._fetch(
+            sql.SQL("SELECT doc FROM documents WHERE kind = %s AND {} AND {} ORDER BY updated_at DESC LIMIT %s").format(
+                condition, before
+            ),
+            [check_kind(kind), *params, *before_params, limit],
+        )
+        return [row[0] for row in rows]
+
+    # --- records ---------------------------------------------------------------------
+    async def append(self, kind: str, record: Doc) -> str:
+        doc = prepare_record(record, datetime.now(UTC))
+        at = datetime.fromisoformat(doc["at"])
+        month = (check_kind(kind), at.replace(day=1, hour=0, minute=0, second=0, microsecond=0))
+        async with self._pool.connection() as conn:
+            if month not in self._partitions:
+                await conn.execute("SELECT storage_record_partition(%s, %s)", (kind, at))
+                await conn.commit()
+                self._partitions.add(month)
+            try:
+                await conn.execute(
+                    "INSERT INTO records (kind, id, at, doc) VALUES (%s, %s, %s, %s)", (kind, doc["id"], at, Jsonb(doc))
+                )
+            except psycopg.errors.CheckViolation:
+                # The month was purged by another instance since we saw it; recreate it.
+                await conn.rollback()
+                await conn.execute("SELECT storage_record_partition(%s, %s)", (kind, at))
+                await conn.execute(
+                    "INSERT INTO records (kind, id, at, doc) VALUES (%s, %s, %s, %s)", (kind, doc["id"], at, Jsonb(doc))
+                )
+        return doc["id"]
+
+    def _range(
+        self, kind: str, since: datetime | None, until: datetime | None, where: Where | None
+    ) -> tuple[sql.Composable, list[Any]]:
+        condition, params = where_sql(where)
+        times, time_params = time_sql("at", since, until)
+        return sql.SQL("kind = %s AND {} AND {}").format(times, condition), [check_kind(kind), *time_params, *params]
+
+    async def records(
+        self,
+        kind: str,
+        *,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        where: Where | None = None,
+        limit: int | None = None,
+        newest_first: bool = True,
+    ) -> list[Doc]:
+        condition, params = self._range(kind, since, until, where)
+        order = sql.SQL("at DESC, id DESC" if newest_first else "at, id")
+        rows = await self._fetch(
+            sql.SQL("SELECT doc FROM records WHERE {} ORDER BY {} LIMIT %s").format(condition, order), [*params, limit]
+        )
+        return [row[0] for row in rows]
+
+    async def sample(
+        self, kind: str, n: int, *, since: datetime | None = None, until: datetime | None = None,
+        where: Where | None = None,
+    ) -> list[Doc]:
+        """The ``n`` matching rows that follow a random point in ``rnd`` order (wrapping round).
+
+        ``rnd`` is drawn independently of the content at insert, so any run of it is a uniform
+        sample; the planner reads it from the ``rnd`` index or, for narrow ranges, the ``at`` one.
+        """
+        condition, params = self._range(kind, since, until, where)
+        start = random.random()
+        query = sql.SQL("SELECT doc FROM records WHERE {} AND rnd {} %s ORDER BY rnd LIMIT %s")
+        rows = await self._fetch(query.format(condition, sql.SQL(">=")), [*params, start, n])
+        if len(rows) < n:
+            rows += await self._fetch(query.format(condition, sql.SQL("<")), [*params, start, n - len(rows)])
+        return [row[0] for row in rows]
+
+    async def count(
+        self, kind: str, *, since: datetime | None = None, until: datetime | None = None, by: tuple[str, ...] = ()
+    ) -> dict[tuple[Any, ...], int]:
+        condition, params = self._range(kind, since, until, None)
+        fields = [sql.SQL("doc -> {}").format(sql.Literal(f)) for f in by]
+        groups = sql.SQL(" GROUP BY {}").format(sql.SQL(", ").join(fields)) if by else sql.SQL("")
+        rows = await self._fetch(
+            sql.SQL("SELECT {} FROM records WHERE {}{}").format(
+                sql.SQL(", ").join([*fields, sql.SQL("count(*)")]), condition, groups
+            ),
+            params,
+        )
+        return {tuple(hashable(v) for v in row[:-1]): row[-1] for row in rows}
+
+    # --- retention and coordination ------------------------------------------------------
+    async def purge_records(self, kind: str, before: datetime, *, dry_run: bool = False) -> PurgeResult:
+        """Drop the months wholly before ``before``; delete from the month that straddles it."""
+        check_kind(kind)
+        removed = 0
+        vacuum: list[str] = []
+        async with self._pool.connection() as conn, conn.transaction():
+            cursor = await conn.execute(
+                "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
+                " WHERE i.inhparent = to_regclass(%s)",
+                (f"records_{kind}",),
+            )
+            for (name,) in await cursor.fetchall():
+                start = _month(name)
+                table = sql.Identifier(name)
+                if start >= before:
+                    continue
+                if _next_month(start) <= before:
+                    counted = await conn.execute(sql.SQL("SELECT count(*) FROM {}").format(table))
+                    removed += (await counted.fetchone() or (0,))[0]
+                    if not dry_run:
+                        await conn.execute(sql.SQL("DROP TABLE {}").format(table))
+                elif dry_run:
+                    counted = await conn.execute(sql.SQL("SELECT count(*) FROM {} WHERE at < %s").format(table), (before,))
+                    removed += (await counted.fetchone() or (0,))[0]
+                else:
+                    deleted = await conn.execute(sql.SQL("DELETE FROM {} WHERE at < %s").format(table), (before,))
+                    removed += deleted.rowcount
+                    vacuum.append(name)
+        if not dry_run:
+            self._partitions = {p for p in self._partitions if p[0] != kind or _next_month(p[1]) > before}
+        await self._vacuum(vacuum)
+        return PurgeResult(kind, removed, before, dry_run)
+
+    async def purge_documents(
+        self, kind: str, before: datetime, *, where: Where, dry_run: bool = False
+    ) -> PurgeResult:
+        condition, params = where_sql(where)
+        action = sql.SQL("SELECT 1 FROM" if dry_run else "DELETE FROM")
+        rows = await self._fetch(
+            sql.SQL("{} documents WHERE kind = %s AND updated_at < %s AND {}{}").format(
+                action, condition, sql.SQL("" if dry_run else " RETURNING 1")
+            ),
+            [check_kind(kind), before, *params],
+        )
+        if rows and not dry_run:
+            await self._vacuum(["documents"])
+        return PurgeResult(kind, len(rows), before, dry_run)
+
+    async def _vacuum(self, tables: list[str]) -> None:
+        """Let PostgreSQL reuse the space of deleted rows now rather than whenever autovacuum runs."""
+        if not tables:
+            return
+        async with await psycopg.AsyncConnection.connect(
+            self._conninfo, autocommit=True, **self._connect_kwargs
+        ) as conn:
+            for table in tables:
+                await conn.execute(sql.SQL("VACUUM {}").format(sql.Identifier(table)))
+
+    async def hit(self, bucket: str, window_s: float) -> int:
+        rows = await self._fetch(
+            "WITH gone AS (DELETE FROM hits WHERE bucket = %(b)s AND at <= now() - make_interval(secs => %(w)s)),"
+            " added AS (INSERT INTO hits (bucket, at) VALUES (%(b)s, now()))"
+            " SELECT count(*) + 1 FROM hits WHERE bucket = %(b)s AND at > now() - make_interval(secs => %(w)s)",
+            {"b": bucket, "w": window_s},
+        )
+        return int(rows[0][0])
+
+    async def try_lease(self, name: str, owner: str, ttl_s: float) -> bool:
+        rows = await self._fetch(
+            "INSERT INTO leases (name, owner, expires_at) VALUES (%(n)s, %(o)s, now() + make_interval(secs => %(t)s))"
+            " ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at"
+            " WHERE leases.owner = excluded.owner OR leases.expires_at < now() RETURNING 1",
+            {"n": name, "o": owner, "t": ttl_s},
+        )
+        return bool(rows)

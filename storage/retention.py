@@ -1,0 +1,121 @@
+"""Retention (3章1-3(3)): the city sets how long each kind of data is kept; older data is purged.
+
+Three settings, all required, in days:
+
+* ``RETENTION_EXCHANGES_DAYS``: exchange records (``exchanges``), by ``at``.
+* ``RETENTION_APPROVALS_DAYS``: decided approval requests (``approvals`` whose ``state`` is
+  approved, rejected, expired or cancelled), by when they last changed (the decision).
+* ``RETENTION_REPORTS_DAYS``: closed reports (``reports`` whose ``status`` is 完了), by when
+  they last changed (the closing).
+
+Pending requests, open reports and permissions are never purged. A purge is irreversible, is
+logged, and leaves one ``audit`` record per kind.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from storage.base import PurgeResult, Store, Where
+from storage.values import iso
+
+log = logging.getLogger("storage.retention")
+
+DECIDED_APPROVALS = ("approved", "rejected", "expired", "cancelled")
+CLOSED_REPORTS = ("完了",)
+LEASE = "storage.purge"
+
+
+class RetentionConfigError(Exception):
+    """A retention setting is missing or not a whole number of days."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    setting: str
+    kind: str
+    label: str  # what the kind is, for people
+    where: Where | None  # None: records; else the documents that may go
+
+
+RULES = (
+    Rule("RETENTION_EXCHANGES_DAYS", "exchanges", "利用記録", None),
+    Rule("RETENTION_APPROVALS_DAYS", "approvals", "決定済みの申請", {"state": DECIDED_APPROVALS}),
+    Rule("RETENTION_REPORTS_DAYS", "reports", "完了した報告", {"status": CLOSED_REPORTS}),
+)
+
+
+@dataclass(frozen=True)
+class RetentionPolicy:
+    """Days to keep, per kind in ``RULES``."""
+
+    days: Mapping[str, int]
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> RetentionPolicy:
+        days: dict[str, int] = {}
+        problems = []
+        for rule in RULES:
+            raw = (env.get(rule.setting) or "").strip()
+            if not raw.isdecimal() or int(raw) < 1:
+                problems.append(rule.setting)
+            else:
+                days[rule.kind] = int(raw)
+        if problems:
+            names = ", ".join(problems)
+            raise RetentionConfigError(
+                f"保存期間の設定がないか、正しくありません: {names}。市が定める期間を日数 (1 以上の整数) で設定してください。"
+                f" (Retention is required: set {names} to a whole number of days, as the city decides.)"
+            )
+        return cls(days)
+
+    def describe(self) -> str:
+        return "保存期間: " + "、".join(f"{r.label} {self.days[r.kind]} 日" for r in RULES)
+
+    def cutoff(self, kind: str, now: datetime) -> datetime:
+        return now - timedelta(days=self.days[kind])
+
+
+async def purge(
+    store: Store, policy: RetentionPolicy, now: datetime, *, dry_run: bool = False, actor: str = "system"
+) -> list[PurgeResult]:
+    """Remove, for every kind, what is older than its period; returns what went (or would go)."""
+    results = []
+    for rule in RULES:
+        before = policy.cutoff(rule.kind, now)
+        if rule.where is None:
+            result = await store.purge_records(rule.kind, before, dry_run=dry_run)
+        else:
+            result = await store.purge_documents(rule.kind, before, where=rule.where, dry_run=dry_run)
+        results.append(result)
+        if dry_run:
+            continue
+        log.info("purged %s: %d older than %s (by %s)", rule.kind, result.count, iso(before), actor)
+        await store.append("audit", {
+            "event": "storage.purge", "actor": actor, "kind": rule.kind, "count": result.count, "before": iso(before),
+        })
+    return results
+
+
+async def run_purge_schedule(
+    store: Store, policy: RetentionPolicy, interval_s: float, owner: str, stop: asyncio.Event | None = None
+) -> None:
+    """Purge every ``interval_s`` seconds until ``stop`` is set, on one instance at a time.
+
+    The instance holding the lease purges; it renews the lease each round, and another takes
+    over when it stops renewing (the lease lasts two intervals).
+    """
+    stop = stop or asyncio.Event()
+    while not stop.is_set():
+        try:
+            if await store.try_lease(LEASE, owner, interval_s * 2):
+                await purge(store, policy, datetime.now(UTC), actor=f"schedule:{owner}")
+        except Exception:
+            log.exception("scheduled purge failed; trying again in %s s", interval_s)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), interval_s)
