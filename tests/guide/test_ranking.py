@@ -1,0 +1,112 @@
+"""/guide ranking over the question set (issue 6: top-1 >= 85 %, top-3 >= 95 %) and the CLI.
+
+A hit is the expected section or one inside it; the ranking reads only the guideline, the
+synonym data and the question, never this file.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from policy.guide import is_within
+from policy.guide.cli import answer_line
+from tests.guide.conftest import QUESTIONS, REPO
+
+
+def _questions() -> list[dict]:
+    return [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _hit(answer: str, expected: list[str]) -> bool:
+    return any(is_within(answer, e) for e in expected)
+
+
+def test_question_set_is_realistic_and_valid(tree):
+    questions = _questions()
+    assert len(questions) >= 60
+    assert len({q["id"] for q in questions}) == len(questions)
+    leaves = {s.id for s in tree.leaves()}
+    for q in questions:
+        assert set(q) == {"id", "question", "sections"}
+        assert q["sections"] and set(q["sections"]) <= leaves, q["id"]
+    english = [q for q in questions if q["question"].isascii()]
+    assert len(english) >= 5
+    # Every register: casual endings, katakana spellings and typos of ChatGPT, 課長, マイナ.
+    text = " ".join(q["question"] for q in questions)
+    for word in ("チャットGPT", "チャットGTP", "課長", "マイナ", "まいなんばー", "の?", "ですか"):
+        assert word in text
+
+
+def test_top1_and_top3(guide):
+    questions = _questions()
+    top1 = top3 = 0
+    misses = []
+    for q in questions:
+        ids = [h.section.id for h in guide.search(q["question"], limit=5)]
+        first = bool(ids) and _hit(ids[0], q["sections"])
+        top1 += first
+        top3 += any(_hit(i, q["sections"]) for i in ids[:3])
+        if not first:
+            misses.append(f"{q['id']} {q['question']} -> {ids[:3]} (expected {q['sections']})")
+    n = len(questions)
+    print(f"top-1 {top1 / n:.3f}, top-3 {top3 / n:.3f} over {n} questions")
+    assert top1 / n >= 0.85, "\n".join(misses)
+    assert top3 / n >= 0.95, "\n".join(misses)
+
+
+def test_answers_are_leaves_best_first(guide):
+    hits = guide.search("ChatGPTのアカウントはどう申請する?")
+    assert 1 <= len(hits) <= 5
+    assert all(h.section.is_leaf for h in hits)
+    assert [h.score for h in hits if not h.phrase] == sorted((h.score for h in hits if not h.phrase), reverse=True)
+    assert hits[0].section.id == "2章7-1(2)"
+
+
+def test_exact_phrases_come_first(guide):
+    # The words of 2章6-3, in a question that would otherwise rank 著作権 sections first.
+    hits = guide.search("「権利保護を必要とする」と書いてある箇所の著作権の話")
+    assert hits[0].section.id == "2章6-3" and hits[0].phrase
+
+
+def test_a_question_naming_a_term_gets_its_glossary_entry(guide):
+    assert guide.search("パブリシティ権ってなに")[0].section.id == "用語(※14)"
+    assert guide.search("ブレインストーミングとは")[0].section.id == "用語(※10)"
+
+
+def test_nothing_found_is_an_empty_answer(guide):
+    assert guide.search("今日の天気") == []
+    assert guide.search("") == []
+    assert guide.search("？？？") == []
+
+
+def test_cli_answers_each_line_in_order():
+    lines = [
+        {"id": "a", "question": "マイナンバーは入力していい?"},
+        {"id": 2, "question": "Who do I contact about these rules?"},
+        {"id": "c", "question": "今日の天気"},
+    ]
+    source = "\n".join(json.dumps(x, ensure_ascii=False) for x in lines) + "\n"
+    done = subprocess.run(
+        [sys.executable, "-m", "policy", "guide", "--jsonl"],
+        input=source, capture_output=True, text=True, cwd=REPO, check=False, timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    answers = [json.loads(x) for x in done.stdout.splitlines()]
+    assert [a["id"] for a in answers] == ["a", 2, "c"]
+    assert answers[0]["sections"][0] == "2章5-1(1)"
+    assert answers[1]["sections"][0] == "4章"
+    assert answers[2]["sections"] == []
+    assert all(len(a["sections"]) <= 5 for a in answers)
+
+
+@pytest.mark.parametrize(
+    ("line", "error"),
+    [("not json", "JSON として読めません"), ("[1, 2]", "JSON オブジェクト"), ('{"id": "x"}', "question")],
+)
+def test_cli_keeps_bad_lines_in_place(guide, line, error):
+    answer = answer_line(guide, line)
+    assert answer["sections"] == [] and error in answer["error"]

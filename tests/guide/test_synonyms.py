@@ -1,0 +1,60 @@
+"""Staff vocabulary (policy/guide/data/synonyms.yaml): loaded, validated, applied."""
+
+from __future__ import annotations
+
+import pytest
+
+from policy.datafile import RuleDataError
+from policy.guide.synonyms import load_synonyms
+
+
+@pytest.fixture(scope="module")
+def synonyms():
+    return load_synonyms()
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("チャットGPTのアカウント", "chatgpt"),
+        ("ChatGTPで", "chatgpt"),
+        ("マイナの番号", "マイナンバー"),
+        ("個人番号を入れたい", "特定個人情報"),
+        ("課長に聞く", "所属長"),
+        ("申し込みたい", "申請"),
+        ("Can I enter my number?", "マイナンバー"),
+        ("password reset", "パスワード"),
+        ("copyright of outputs", "著作権"),
+    ],
+)
+def test_staff_words_become_the_guidelines_words(synonyms, question, expected):
+    assert expected in synonyms.expand(question).split()
+
+
+def test_the_longest_word_wins_and_latin_words_match_whole(synonyms):
+    assert "マイナンバーンバー" not in synonyms.expand("マイナンバーは?")
+    assert "アカウント" not in synonyms.expand("idea")  # "ID" is a word of its own
+    assert "アカウント" in synonyms.expand("my ID")
+
+
+def _write(tmp_path, body: str):
+    path = tmp_path / "synonyms.yaml"
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("groups:\n  - guideline: [申請]\n    staff: [申込]\n  - guideline: [登録]\n    staff: [申込]\n", "でも定義"),
+        ("groups:\n  - guideline: [申請]\n    staff: [申込]\n    extra: [x]\n", "不明な項目"),
+        ("groups:\n  - guideline: [申請]\n    staff: [報告]\n  - guideline: [報告]\n    staff: [連絡]\n", "staff にも"),
+        ("groups:\n  - guideline: []\n", "staff"),
+        ("groups:\n  - staff: [申込]\n", "guideline"),
+        ("groups: [1, 2\n", "YAML"),
+    ],
+)
+def test_bad_data_stops_loading_with_file_and_line(tmp_path, body, message):
+    with pytest.raises(RuleDataError, match=message) as error:
+        load_synonyms(_write(tmp_path, body))
+    assert "synonyms.yaml" in str(error.value)
