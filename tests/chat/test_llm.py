@@ -7,7 +7,7 @@ import pytest
 from llm import Message, ProviderError, build_providers
 from llm.base import model_label
 from settings import Settings
-from tests.support.model_servers import AnthropicServer, Drop, Fail, Hang, OpenAIServer, Reply, Stall
+from tests.support.model_servers import Drop, Fail, Hang, Reply, Stall
 
 QUESTION = [Message("user", "市民課の窓口時間の案内文を作ってください")]
 
