@@ -323,3 +323,29 @@ def model_settings(openai_server: OpenAIServer, anthropic_server: AnthropicServe
         "STREAM_INTERVAL_S": "0.05",
         **overrides,
     }
+
+
+async def _serve(port: int, delay: float) -> None:
+    """Both APIs on one port, answering every prompt with a quote of it, slowly enough to see streaming."""
+    anthropic_server = AnthropicServer(lambda r: Reply(echo_responder(r).text * 3, chunk_size=4, chunk_delay=delay))
+    openai_server = OpenAIServer(lambda r: Reply(echo_responder(r).text * 3, chunk_size=4, chunk_delay=delay))
+    app = web.Application()
+    app.router.add_post(AnthropicServer.path, anthropic_server._handle)
+    app.router.add_post(OpenAIServer.path, openai_server._handle)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    print(f"ANTHROPIC_BASE_URL=http://127.0.0.1:{port}  OPENAI_BASE_URL=http://127.0.0.1:{port}/v1", flush=True)
+    await asyncio.Event().wait()
+
+
+if __name__ == "__main__":
+    # A stand-in model for trying the bot locally without a key:
+    #   .venv/bin/python -m tests.support.model_servers --port 8011
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m tests.support.model_servers")
+    parser.add_argument("--port", type=int, default=8011)
+    parser.add_argument("--delay", type=float, default=0.15, help="seconds between streamed pieces")
+    options = parser.parse_args()
+    asyncio.run(_serve(options.port, options.delay))
