@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 
+from policy.guide.sections import Section
 from policy.guide.terms import normalize, terms
 
 # A sentence ends at 。 (and the closing bracket right after it, as in 「…。」 or （…。）).
@@ -14,17 +16,31 @@ SHARE_OF_BEST = 0.6
 MAX_MARKED = 3
 
 
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    text: str
+    terms: frozenset[str]
+
+
 def sentences(text: str) -> list[str]:
     return [s for s in (m.group(0).strip() for m in _SENTENCE.finditer(text)) if s]
 
 
-def mark(paragraphs: list[list[str]], idf: Mapping[str, float], stopwords: frozenset[str]) -> set[tuple[int, int]]:
+def split(section: Section, stopwords: frozenset[str]) -> list[list[Sentence]]:
+    """The sentences of each quoted paragraph with their terms; a table row counts as one."""
+    out: list[list[Sentence]] = []
+    for paragraph in section.quoted():
+        pieces = [" ".join(r) for r in paragraph.rows] if paragraph.kind == "table" else sentences(paragraph.text)
+        out.append([Sentence(p, frozenset(terms(normalize(p), stopwords))) for p in pieces])
+    return out
+
+
+def mark(paragraphs: list[list[Sentence]], idf: Mapping[str, float]) -> set[tuple[int, int]]:
     """(paragraph, sentence) positions to highlight; ``idf`` holds the question's matched terms."""
     scored: list[tuple[float, tuple[int, int]]] = []
     for p, items in enumerate(paragraphs):
         for s, sentence in enumerate(items):
-            found = set(terms(normalize(sentence), stopwords)) & idf.keys()
-            score = sum(idf[t] for t in found)
+            score = sum(idf[t] for t in sentence.terms & idf.keys())
             if score > 0:
                 scored.append((score, (p, s)))
     if not scored:

@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from policy.guide.highlight import split
 from policy.guide.query import analyse
 from policy.guide.sections import Section, SectionTree
 from policy.guide.synonyms import Synonyms
@@ -43,27 +44,30 @@ class Hit:
 
 
 class _Bm25:
+    """BM25 over weighted term counts, with postings so a question touches only its terms."""
+
     def __init__(self, docs: list[Counter[str]]):
         self.docs = docs
-        self.lengths = [sum(d.values()) for d in docs]
-        self.average = sum(self.lengths) / max(len(docs), 1)
-        frequency: Counter[str] = Counter()
-        for doc in docs:
-            frequency.update(doc.keys())
+        lengths = [sum(d.values()) for d in docs]
+        average = sum(lengths) / max(len(docs), 1)
+        norms = [K1 * (1 - B + B * length / average) for length in lengths]
         n = len(docs)
-        self.idf = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in frequency.items()}
+        postings: dict[str, list[tuple[int, float]]] = {}
+        for i, doc in enumerate(docs):
+            for term, tf in doc.items():
+                postings.setdefault(term, []).append((i, tf * (K1 + 1) / (tf + norms[i])))
+        self.idf = {t: math.log(1 + (n - len(p) + 0.5) / (len(p) + 0.5)) for t, p in postings.items()}
+        self._postings = postings
 
     def scores(self, query: Mapping[str, float]) -> list[float]:
         out = [0.0] * len(self.docs)
         for term, weight in query.items():
-            idf = self.idf.get(term)
-            if idf is None:
+            posting = self._postings.get(term)
+            if posting is None:
                 continue
-            for i, doc in enumerate(self.docs):
-                tf = doc.get(term)
-                if tf:
-                    norm = K1 * (1 - B + B * self.lengths[i] / self.average)
-                    out[i] += weight * idf * tf * (K1 + 1) / (tf + norm)
+            factor = weight * self.idf[term]
+            for i, saturated in posting:
+                out[i] += factor * saturated
         return out
 
 
@@ -99,6 +103,10 @@ class GuideIndex:
         self.synonyms = synonyms
         self.leaves = tree.leaves()
         self._texts = [normalize(leaf.plain_text()) for leaf in self.leaves]
+        self._titles = [normalize(leaf.title or "") for leaf in self.leaves]
+        self._support = [_support_word(leaf) for leaf in self.leaves]
+        # Sentences and their terms, split once so that highlighting costs no tokenising.
+        self.sentences = {leaf.id: split(leaf, synonyms.stopwords) for leaf in self.leaves}
         word_docs: list[Counter[str]] = []
         char_docs: list[Counter[str]] = []
         for leaf, body in zip(self.leaves, self._texts, strict=True):
@@ -143,19 +151,18 @@ class GuideIndex:
                 # Sections that answer more of the question's concepts beat ones that repeat one.
                 covered = sum(idf for c, idf in concepts if any(t in doc for t in c))
                 score *= (covered / total) ** COVERAGE_POWER
-            support = _support_word(leaf)
+            support = self._support[i]
             if support is not None and support not in weights:
                 score *= SUPPORT_WEIGHT
             if score <= 0:
                 continue
             matched = tuple(t for t in weights if t in doc)
-            first = any(p in self._texts[i] for p in query.phrases) or self._names(query.core, leaf)
+            first = any(p in self._texts[i] for p in query.phrases) or _names(query.core, self._titles[i])
             hits.append(Hit(leaf, score, matched, first))
         hits.sort(key=lambda h: (h.phrase, h.score), reverse=True)
         return hits[:limit]
 
-    @staticmethod
-    def _names(core: str, leaf: Section) -> bool:
-        """The question asks for a section by (most of) its title, e.g. a term of 用語解説."""
-        title = normalize(leaf.title or "")
-        return bool(title) and core in title and len(core) >= TITLE_SHARE * len(title)
+
+def _names(core: str, title: str) -> bool:
+    """The question asks for a section by (most of) its title, e.g. a term of 用語解説."""
+    return bool(title) and core in title and len(core) >= TITLE_SHARE * len(title)

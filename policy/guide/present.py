@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from policy.guide import Guide, Section, SectionTree
-from policy.guide.highlight import mark, sentences
+from policy.guide.highlight import mark
 
 ANSWERS = 3
 # A further answer is shown only when it scores at least this share of the best one.
@@ -36,18 +36,16 @@ def section_view(guide: Guide, section_id: str, weights: Mapping[str, float] | N
     """One section; with ``weights`` (matched question terms and their rarity) sentences are marked."""
     tree = guide.tree
     section = tree[section_id]
-    quoted = section.quoted()
-    # A table row counts as one sentence, so the row that answers is marked.
-    split = [sentences(p.text) if p.kind != "table" else [" ".join(r) for r in p.rows] for p in quoted]
-    marked = mark(split, weights, guide.index.synonyms.stopwords) if weights else set()
+    split = guide.index.sentences.get(section_id, [])  # parents have none
+    marked = mark(split, weights) if weights else set()
     paragraphs = [
         {
             "kind": p.kind,
             "explanation": p.explanation,
-            "sentences": [] if p.rows else [{"text": s, "marked": (i, j) in marked} for j, s in enumerate(split[i])],
+            "sentences": [] if p.rows else [{"text": s.text, "marked": (i, j) in marked} for j, s in enumerate(split[i])],
             "rows": [{"cells": list(row), "marked": (i, j) in marked} for j, row in enumerate(p.rows)],
         }
-        for i, p in enumerate(quoted)
+        for i, p in enumerate(section.quoted())
     ]
     leaves = tree.leaves()
     position = next((i for i, leaf in enumerate(leaves) if leaf.id == section_id), None)

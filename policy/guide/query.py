@@ -36,7 +36,8 @@ class Query:
 
 def analyse(question: str, synonyms: Synonyms) -> Query:
     concepts: list[dict[str, float]] = []
-    for words, target in synonyms.segments(question):
+    segments = synonyms.segments(question)
+    for words, target in segments:
         if not target:
             concepts.extend(_weights(c) for c in _chunks(words, synonyms))
             continue
@@ -45,7 +46,7 @@ def analyse(question: str, synonyms: Synonyms) -> Query:
         own = [{t: w * OWN_WORD_WEIGHT for t, w in _weights(c).items()} for c in chunks(words, synonyms.stopwords)]
         concepts.append(_merge(own + [_weights(c) for c in chunks(target, synonyms.stopwords)]))
     concepts = [c for c in concepts if c]
-    text = synonyms.expand(question)
+    text = " ".join(" ".join(filter(None, piece)) for piece in segments)
     quoted = [normalize(q) for q in _QUOTED.findall(question)]
     whole = normalize(question).rstrip(_END)
     phrases = tuple(p for p in [*quoted, whole] if len(p) >= MIN_PHRASE)
