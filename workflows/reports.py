@@ -74,9 +74,12 @@ async def recipients(org: Directory, reporter: Person, *, all_division_heads: bo
     if all_division_heads:
         chain += await org.division_heads()
     for person in chain:
-        for role in (CISO, SECURITY_HEAD, DIVISION_HEAD):
+        for role in (CISO, SECURITY_HEAD):
             if person.has_role(role):
                 add(person, role)
+        # A 総務部長 is also 部長 of 総務部: that is a reason only for 総務部's own reports.
+        if person.has_role(DIVISION_HEAD) and (all_division_heads or person.division == reporter.division):
+            add(person, DIVISION_HEAD)
     for person in await org.dx_admins():
         add(person, DX_ADMIN)
     return [

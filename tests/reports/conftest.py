@@ -1,0 +1,41 @@
+"""Fixtures for the reports tests: a real store (TinyDB file) and the org table."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from org import Directory
+from org.table import load
+from storage import open_store
+from storage.base import Store
+from tests.conftest import REPO
+from tests.reports.helpers import CISO, FUKUSHI
+
+ORG_CSV = REPO / "data" / "org.csv"
+
+
+@pytest.fixture
+async def store(tmp_path: Path) -> AsyncIterator[Store]:
+    opened = open_store(f"tinydb:///{tmp_path / 'store'}")
+    await opened.open()
+    yield opened
+    await opened.close()
+
+
+@pytest.fixture
+def org_with_other_division(tmp_path: Path) -> Path:
+    """data/org.csv plus the 部長 of 福祉部, who hears of 市民部's reports only when all 部長 are told."""
+    path = tmp_path / "org.csv"
+    row = f"{FUKUSHI.aad_object_id},{FUKUSHI.name},fukushi@example.com,福祉部,福祉部,division_head,{CISO.aad_object_id},\n"
+    path.write_text(ORG_CSV.read_text(encoding="utf-8") + row, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def org() -> Directory:
+    return Directory(load(str(ORG_CSV)))
+
+
