@@ -29,6 +29,7 @@ def setup_routes(app: web.Application, settings: Settings, services_key: web.App
     site.router.add_post("/login", auth.login_submit, name="login_submit")
     site.router.add_get("/signin", auth.signin, name="signin")
     site.router.add_get("/callback", auth.callback, name="callback")
+    site.router.add_post("/callback", auth.callback, name="callback_post")  # response_mode=form_post
     site.router.add_get("/once/{code}", auth.once, name="once")
     site.router.add_post("/logout", auth.logout, name="logout")
     app.router.add_get("/admin", _to_index)

@@ -35,7 +35,7 @@ TOKEN_ACTOR = "admin-token"
 FLOW_MINUTES = 10
 LOGIN_ATTEMPTS = 10  # token attempts per address in LOGIN_WINDOW_S
 LOGIN_WINDOW_S = 600.0
-PUBLIC_ROUTES = frozenset({"login", "login_submit", "signin", "callback", "once"})
+PUBLIC_ROUTES = frozenset({"login", "login_submit", "signin", "callback", "callback_post", "once"})
 
 _HEADERS = {
     "Cache-Control": "no-store",
@@ -166,8 +166,9 @@ async def signin(request: web.Request) -> web.StreamResponse:
     response = redirect(flow["auth_uri"], 302)
     # The flow (state, nonce, PKCE verifier) stays with this browser; the URI is not needed again.
     kept = {k: v for k, v in flow.items() if k != "auth_uri"}
+    form_post = ctx.entra.response_mode == "form_post"
     response.set_cookie(FLOW_COOKIE, ctx.flows.dumps({"flow": kept}, FLOW_MINUTES * 60), max_age=FLOW_MINUTES * 60,
-                        path="/admin", httponly=True, samesite="Lax", secure=ctx.secure_cookies)
+                        path="/admin", httponly=True, samesite="None" if form_post else "Lax", secure=form_post)
     return response
 
 
@@ -177,7 +178,8 @@ async def callback(request: web.Request) -> web.StreamResponse:
     if ctx.entra is None or saved is None:
         return _login(request, status=400, error="サインインの有効期限が切れました。もう一度サインインしてください。")
     try:
-        identity = await ctx.entra.finish(saved["flow"], dict(request.query))
+        answer = {k: str(v) for k, v in (await request.post()).items()} if request.method == "POST" else request.query
+        identity = await ctx.entra.finish(saved["flow"], dict(answer))
     except SignInError as error:
         return _login(request, status=401, error=str(error))
     response = await _enter_as(request, identity.aad_object_id, identity.name, "entra")

@@ -71,5 +71,7 @@ class AdminContext:
 
 
 CONTEXT = web.AppKey("admin_context", AdminContext)
-ADMIN = "admin"  # request key: the Admin of this request, set by the guard
-ACTOR = "admin_actor"  # request key: (id, name) of whoever tried, for the audit record
+# The Admin of this request (None: not let in), set by the guard.
+ADMIN: web.RequestKey[Admin | None] = web.RequestKey("admin")
+# (id, name) of whoever tried, for the audit record.
+ACTOR: web.RequestKey[tuple[str, str]] = web.RequestKey("admin_actor")

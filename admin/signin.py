@@ -8,11 +8,13 @@ msal accepts https authorities only.
 from __future__ import annotations
 
 import asyncio
+import functools
 import time
 from dataclasses import dataclass
 from typing import Any
 
 import msal
+import requests
 
 
 class SignInError(Exception):
@@ -37,6 +39,14 @@ class EntraSignIn:
         self._app: msal.ConfidentialClientApplication | None = None
         self._lock = asyncio.Lock()
 
+    def _http_client(self) -> requests.Session:
+        session = requests.Session()
+        # Given per request: requests lets REQUESTS_CA_BUNDLE override a session-wide verify.
+        session.request = functools.partial(  # type: ignore[method-assign]
+            session.request, timeout=10, verify=self._verify
+        )
+        return session
+
     def _build(self) -> msal.ConfidentialClientApplication:
         return msal.ConfidentialClientApplication(
             self._client_id,
@@ -45,7 +55,7 @@ class EntraSignIn:
             # Discovery at login.microsoftonline.com is unreachable from closed networks (LGWAN)
             # and pointless for the city's own authority.
             instance_discovery=False,
-            verify=self._verify,
+            http_client=self._http_client(),
             # No token is kept: the page needs only who signed in.
             token_cache=msal.TokenCache(),
         )
@@ -60,11 +70,18 @@ class EntraSignIn:
                     raise SignInError("サインインのサーバーに接続できませんでした。時間をおいてお試しください。") from error
             return self._app
 
+    @property
+    def response_mode(self) -> str:
+        """``form_post`` keeps the code out of URLs (history, logs; RFC 9700 4.3.1). It needs a
+        cookie sent on a cross-site POST, i.e. SameSite=None, which browsers accept on https only."""
+        return "form_post" if self.redirect_url.startswith("https://") else "query"
+
     async def start(self) -> dict[str, Any]:
         """A new flow: send the browser to ``flow["auth_uri"]``; keep the rest for :meth:`finish`."""
         app = await self._client()
         return await asyncio.to_thread(
-            app.initiate_auth_code_flow, [], redirect_uri=self.redirect_url, prompt="select_account"
+            app.initiate_auth_code_flow, [], redirect_uri=self.redirect_url, prompt="select_account",
+            response_mode=self.response_mode,
         )
 
     async def finish(self, flow: dict[str, Any], response: dict[str, str]) -> Identity:

@@ -11,7 +11,7 @@ from aiohttp import web
 
 from admin import charts
 from admin.auth import check_csrf
-from admin.context import ADMIN, CONTEXT, Admin
+from admin.context import ADMIN, CONTEXT
 from admin.pages import jst, message, redirect, render
 from storage.base import Store
 from workflows import monitoring
@@ -157,7 +157,8 @@ async def review(request: web.Request) -> web.StreamResponse:
     refused = check_csrf(request, form)
     if refused:
         return refused
-    admin: Admin = request[ADMIN]
+    admin = request[ADMIN]
+    assert admin is not None  # the guard lets only admins reach this route
     back = _safe_back(str(form.get("back") or ""))
     exchange_id = str(form.get("exchange_id") or "")
     try:

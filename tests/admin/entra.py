@@ -2,13 +2,14 @@
 
 HTTPS with a trustme CA (msal accepts https authorities only). It checks what Entra checks
 for the authorization-code flow (client secret, redirect URI, PKCE S256, single-use codes)
-and signs the ID token it returns; ``user`` is whoever "signs in" at the authorize step.
+and signs the ID token it returns; the code comes back by form post or in the query, as asked; ``user`` is whoever "signs in" at the authorize step.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import html
 import secrets
 import ssl
 import time
@@ -97,8 +98,14 @@ class EntraServer:
         assert self.user is not None, "the test must say who signs in"
         code = secrets.token_urlsafe(24)
         self._grants[code] = _Grant(self.user, query["redirect_uri"], query.get("nonce", ""), query["code_challenge"])
-        return web.Response(status=302, headers={
-            "Location": f"{query['redirect_uri']}?{urlencode({'code': code, 'state': query.get('state', '')})}"})
+        answer = {"code": code, "state": query.get("state", "")}
+        if query.get("response_mode") == "form_post":
+            # As Entra does: a page whose form the browser posts to the redirect URI at once.
+            fields = "".join(f'<input type="hidden" name="{k}" value="{html.escape(v)}">' for k, v in answer.items())
+            page = (f'<html><body onload="document.forms[0].submit()"><form method="post" '
+                    f'action="{html.escape(query["redirect_uri"])}">{fields}</form></body></html>')
+            return web.Response(text=page, content_type="text/html")
+        return web.Response(status=302, headers={"Location": f"{query['redirect_uri']}?{urlencode(answer)}"})
 
     async def _token(self, request: web.Request) -> web.Response:
         form = {k: str(v) for k, v in (await request.post()).items()}
