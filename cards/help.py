@@ -10,8 +10,7 @@ CONTACT = "松戸市総務部 DX推進課（047-366-7399）"
 
 # Commands everyone uses, in the order people need them; names as the router knows them.
 STAFF_COMMANDS: tuple[tuple[str, str], ...] = (
-    ("/guide", "ルールの目次を表示します。"),
-    ("/guide 質問", "ルールの該当箇所を引用して答えます。例: /guide マイナンバーは入力していい?"),
+    ("/guide", "ルールの目次を表示します。「/guide 質問」で該当箇所を引用して答えます（例: /guide マイナンバーは入力していい?）。"),
     ("/service", "使う生成AI（総合案内チャットボット / ChatGPT）を切り替えます。"),
     ("/reset", "これまでの会話を消して、新しい会話を始めます。"),
     ("/request", "生成AIの利用許可を所属長に申請します。"),

@@ -15,6 +15,8 @@ ANSWERS = 3
 # A further answer is shown only when it scores at least this share of the best one.
 ANSWER_SHARE = 0.5
 EXCERPT = 32
+# A part of the contents with more entries than this is shown as one button (keeps the card short).
+MAX_PARTS = 8
 
 View = dict[str, Any]
 
@@ -88,6 +90,8 @@ def contents_view(guide: Guide) -> list[View]:
         parts = root.children
         if len(parts) == 1:  # 第3章 has one part; list what is inside it
             parts = guide.tree[parts[0]].children
+        if len(parts) > MAX_PARTS:  # 用語解説: one button, its card lists the terms
+            parts = []
         entries.append({**link(guide.tree, root), "children": [link(guide.tree, guide.tree[c]) for c in parts]})
     if forms:
         entries.append({"id": None, "title": "様式", "children": forms})
