@@ -1,4 +1,4 @@
-"""Fixtures for the reports tests: a real store (TinyDB file) and the org table."""
+"""Fixtures for the reports tests: real stores (TinyDB file, PostgreSQL) and the org table."""
 
 from __future__ import annotations
 
@@ -13,13 +13,18 @@ from storage import open_store
 from storage.base import Store
 from tests.conftest import REPO
 from tests.reports.helpers import CISO, FUKUSHI
+from tests.storage.conftest import postgres_url
+
+__all__ = ["postgres_url"]  # the storage tests' fixture: a schema of its own, dropped afterwards
 
 ORG_CSV = REPO / "data" / "org.csv"
 
 
-@pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[Store]:
-    opened = open_store(f"tinydb:///{tmp_path / 'store'}")
+@pytest.fixture(params=["tinydb", "postgres"])
+async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
+    """Each workflow test on both backends (PostgreSQL as tests/storage reaches it)."""
+    url = f"tinydb:///{tmp_path / 'store'}" if request.param == "tinydb" else request.getfixturevalue("postgres_url")
+    opened = open_store(url)
     await opened.open()
     yield opened
     await opened.close()
