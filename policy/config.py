@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
-
-import regex
 
 from .datafile import DATA_DIR, Node, RuleDataError, load_yaml, optional, require, string_list
 from .terms import compile_terms
@@ -16,7 +15,7 @@ class KeywordSet:
     name: str
     window: int
     keywords: tuple[str, ...]
-    pattern: regex.Pattern[str]
+    pattern: re.Pattern[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +56,7 @@ def keywords(name: str) -> KeywordSet:
 @lru_cache(maxsize=1)
 def allow_list() -> AllowList:
     node = load_yaml(DATA_DIR / "allow.yaml")
-    digits = regex.compile(r"[0-9]+")
+    digits = re.compile(r"[0-9]+")
     for key in ("phones", "postal_codes"):
         for value in string_list(node, key):
             if not digits.fullmatch(value):

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from functools import cached_property
 
-import regex
-
 from .japanese import Token, tokenize
 from .normalize import Normalized, normalize
-from .numbers import NumberRun, number_runs
+from .numbers import DigitSpan, NumberRun, number_runs
 
 
 class Doc:
@@ -18,16 +17,25 @@ class Doc:
         self.text: str = self.norm.text
         self._positions: dict[int, tuple[list[int], list[int]]] = {}
         self._cues: dict[str, tuple[list[int], list[int]]] = {}
+        self._windows: dict[int, list[tuple[NumberRun, DigitSpan]]] = {}
 
     @cached_property
     def runs(self) -> list[NumberRun]:
         return number_runs(self.text)
 
+    def windows(self, length: int) -> list[tuple[NumberRun, DigitSpan]]:
+        """Every digit stretch of ``length`` digits in the message, computed once per length."""
+        found = self._windows.get(length)
+        if found is None:
+            found = [(run, w) for run in self.runs for w in run.windows(length)]
+            self._windows[length] = found
+        return found
+
     @cached_property
     def tokens(self) -> list[Token]:
         return tokenize(self.text)
 
-    def positions(self, pattern: regex.Pattern[str]) -> tuple[list[int], list[int]]:
+    def positions(self, pattern: re.Pattern[str]) -> tuple[list[int], list[int]]:
         """Starts and ends of every match of ``pattern``, computed once per message."""
         key = id(pattern)
         found = self._positions.get(key)
@@ -41,7 +49,7 @@ class Doc:
             self._positions[key] = found
         return found
 
-    def has(self, pattern: regex.Pattern[str]) -> bool:
+    def has(self, pattern: re.Pattern[str]) -> bool:
         return bool(self.positions(pattern)[0])
 
     def set_cue(self, name: str, spans: list[tuple[int, int]]) -> None:
@@ -52,7 +60,7 @@ class Doc:
     def cue(self, name: str) -> tuple[list[int], list[int]]:
         return self._cues.get(name, ([], []))
 
-    def near(self, pattern: regex.Pattern[str], start: int, end: int, window: int | None) -> bool:
+    def near(self, pattern: re.Pattern[str], start: int, end: int, window: int | None) -> bool:
         """A match of ``pattern`` lies within ``window`` characters of [start, end) (None: anywhere)."""
         return spans_near(self.positions(pattern), start, end, window)
 

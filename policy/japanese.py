@@ -46,18 +46,25 @@ def _tagger() -> fugashi.Tagger:
 def tokenize(text: str) -> list[Token]:
     """Tokens with their character offsets in ``text``.
 
-    MeCab drops white space between tokens, so offsets are recovered by scanning forward.
+    Reads MeCab's text output rather than node objects: building fugashi's feature tuples costs
+    more than the analysis itself. MeCab drops white space between tokens, so offsets are
+    recovered by scanning forward.
     """
     tokens: list[Token] = []
     pos = 0
-    for word in _tagger()(text):
-        surface = word.surface
-        start = text.find(surface, pos)
+    find = text.find
+    for line in _tagger().parse(text).split("\n"):
+        # fugashi's UniDic output: surface, pronunciation, reading, lemma, POS (a-b-c-d), …
+        parts = line.split("\t")
+        if len(parts) < 5:
+            continue  # EOS and the empty last line
+        surface = parts[0]
+        start = find(surface, pos)
         if start < 0:  # MeCab normalised something; keep the running offset
             start = pos
         end = start + len(surface)
         pos = end
-        f = word.feature
-        lemma = getattr(f, "lemma", None) or surface
-        tokens.append(Token(surface, start, end, (f.pos1, f.pos2 or "*", f.pos3 or "*", f.pos4 or "*"), lemma))
+        p = parts[4].split("-")
+        p += ["*"] * (4 - len(p))
+        tokens.append(Token(surface, start, end, (p[0], p[1], p[2], p[3]), parts[3] or surface))
     return tokens

@@ -68,13 +68,28 @@ def _alnum(ch: str) -> bool:
     return unicodedata.normalize("NFKC", ch).isascii() and ch.isalnum()
 
 
+def _digit(ch: str) -> bool:
+    return _is_digit(ch)
+
+
+_NUMBER_SEPARATORS = frozenset(" -.()\n\u3000ー－−‐")
+
+
 def _whole_token(text: str, start: int, end: int) -> tuple[int, int]:
-    """Widen a span that starts or ends inside a run of letters and digits to the whole run, so the
-    rest of a glued token cannot form a new identifier once the middle is masked."""
-    if start < end and _alnum(text[start]):
-        while start > 0 and _alnum(text[start - 1]):
-            start -= 1
-    if start < end and _alnum(text[end - 1]):
-        while end < len(text) and _alnum(text[end]):
-            end += 1
+    """Widen a span to the whole token or number it sits in: letters and digits glued to it, and,
+    for a number, the digit groups joined to it by separators. Otherwise the rest could form a new
+    identifier once the middle is masked (``1234 5678 9018 1234`` → ``**** 1234``)."""
+    if start >= end:
+        return start, end
+    number = any(_digit(c) for c in text[start:end])
+    while start > 0 and (
+        _alnum(text[start - 1])
+        or (number and start > 1 and text[start - 1] in _NUMBER_SEPARATORS and _digit(text[start - 2]))
+    ):
+        start -= 1
+    while end < len(text) and (
+        _alnum(text[end])
+        or (number and end + 1 < len(text) and text[end] in _NUMBER_SEPARATORS and _digit(text[end + 1]))
+    ):
+        end += 1
     return start, end

@@ -40,10 +40,10 @@ class Normalized:
         return self.starts[start], self.ends[end - 1]
 
 
-def _clusters(text: str) -> list[tuple[int, int]]:
+def _clusters(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
     """Base character plus its combining marks, so NFKC can compose ｶﾞ → ガ and keep offsets."""
     out: list[tuple[int, int]] = []
-    i, n = 0, len(text)
+    i, n = lo, hi
     while i < n:
         j = i + 1
         while j < n and (unicodedata.combining(text[j]) or text[j] in "\uff9e\uff9f\u3099\u309a"):
@@ -53,27 +53,46 @@ def _clusters(text: str) -> list[tuple[int, int]]:
     return out
 
 
+# Characters NFKC leaves as they are and that need no mapping: most text is copied in one go.
+_STABLE = r"\x00-\x7f\u3041-\u3096\u309d\u309e\u30a1-\u30fa\u30fc-\u30fe\u4e00-\u9fff\u3001\u3002\u3005\u300c-\u300f"
+_UNSTABLE_RUN = regex.compile(rf"[^{_STABLE}]+")
+_COMBINING_START = frozenset("\uff9e\uff9f\u3099\u309a")
+
+
 def normalize(text: str) -> Normalized:
     chars: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
-    for i, j in _clusters(text):
-        piece = text[i:j]
-        if piece in _INVISIBLE:
-            continue
-        if piece.isascii():
-            out = piece
-        else:
-            out = unicodedata.normalize("NFKC", "".join(c for c in piece if c not in _INVISIBLE))
-            out = out.translate(_DASHES)
-        for ch in out:
-            chars.append(ch)
-            starts.append(i)
-            ends.append(j)
+    done = 0
+    for m in _UNSTABLE_RUN.finditer(text):
+        a, b = m.span()
+        if a > done and (text[a] in _COMBINING_START or unicodedata.combining(text[a])):
+            a -= 1  # a combining mark composes with the stable character before it
+        if a > done:
+            chars.append(text[done:a])
+            starts.extend(range(done, a))
+            ends.extend(range(done + 1, a + 1))
+        _normalize_piece(text, a, b, chars, starts, ends)
+        done = b
+    if done < len(text):
+        chars.append(text[done:])
+        starts.extend(range(done, len(text)))
+        ends.extend(range(done + 1, len(text) + 1))
     norm = "".join(chars)
     norm = _LONG_VOWEL_IN_NUMBER.sub("-", norm)
     norm = _KANJI_NUMBER_RUN.sub(_kanji_run, norm)
     return Normalized(text, norm, tuple(starts), tuple(ends))
+
+
+def _normalize_piece(text: str, lo: int, hi: int, chars: list[str], starts: list[int], ends: list[int]) -> None:
+    for i, j in _clusters(text, lo, hi):
+        piece = text[i:j]
+        if piece in _INVISIBLE:
+            continue
+        out = unicodedata.normalize("NFKC", "".join(c for c in piece if c not in _INVISIBLE)).translate(_DASHES)
+        chars.append(out)
+        starts.extend([i] * len(out))
+        ends.extend([j] * len(out))
 
 
 def _kanji_run(m: regex.Match[str]) -> str:

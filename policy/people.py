@@ -46,6 +46,7 @@ _ENGLISH_SELF = regex.compile(
 _ENGLISH_LIST = regex.compile(r"(?<=[#0-9][ \t]*,[ \t]*)(?P<name>[A-Z][a-z]+[ \t]+[A-Z][a-z]+)")
 _INITIALS = regex.compile(r"(?<![A-Za-z])[A-Z][・.．][ \t]?[A-Z]\.?[ \t]*(?=様|さん|氏)")
 _SIGNATURE_REST = regex.compile(r"[\s」』）)。.敬具拝草々以上—\-]*")
+_JAPANESE = regex.compile(r"[一-龯々ァ-ヶ]")
 _NAME_CHARS = regex.compile(r"[一-龯々〆ヵヶぁ-んァ-ヶー]{1,4}")
 
 
@@ -112,13 +113,16 @@ def _context_flags(doc: Doc, start: int, end: int) -> tuple[str | None, bool]:
 
 
 def find_people(doc: Doc) -> list[Mention]:
-    tokens = doc.tokens
+    tokens = doc.tokens if _JAPANESE.search(doc.text) else []
     placeholders = allow_list().placeholder_names
     mentions: list[Mention] = []
     i = 0
     n = len(tokens)
     while i < n:
         tok = tokens[i]
+        if tok.pos[1] != "固有名詞":  # the cheap test first: most tokens are not proper nouns
+            i += 1
+            continue
         if not (tok.is_surname or (tok.is_person_name and _KATAKANA.fullmatch(tok.surface))
                 or (tok.pos[1] == "固有名詞" and i + 1 < n and _honorific_after(tokens, i + 1, doc))):
             i += 1

@@ -26,15 +26,15 @@ def person_hits(doc: Doc, mentions: list[Mention], found: list[Hit]) -> list[Hit
     sensitive = [h for h in found if h.category == "sensitive_personal"]
     hits: list[Hit] = []
     for m in mentions:
-        if m.staff and (doc.near(staff_matter.pattern, m.start, m.end, _STAFF_WINDOW)
-                        or doc.near(private.pattern, m.start, m.end, _STAFF_WINDOW)):
+        if m.staff and (staff_matter.near(doc, m.start, m.end, _STAFF_WINDOW)
+                        or private.near(doc, m.start, m.end, _STAFF_WINDOW)):
             hits.append(Hit("staff_info", m.start, m.end, "person.staff_matter",
                             "職員の非公開の情報（人事・給与・休職・私的な連絡先など）が含まれています", "all"))
             continue
         has_detail = (
             bool(identifiers)
-            or doc.near(detail.pattern, m.start, m.end, _DETAIL_WINDOW)
-            or doc.near(staff_matter.pattern, m.start, m.end, _DETAIL_WINDOW)
+            or detail.near(doc, m.start, m.end, _DETAIL_WINDOW)
+            or staff_matter.near(doc, m.start, m.end, _DETAIL_WINDOW)
             or any(abs(h.start - m.start) < 200 for h in sensitive)
         )
         if m.kind == "full" and has_detail:

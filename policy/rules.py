@@ -10,11 +10,10 @@ applies and examples that must and must not match; tests run them through ``scre
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-
-import regex
 
 from .categories import categories
 from .datafile import DATA_DIR, Node, RuleDataError, expect, load_yaml, optional, require, string_list
@@ -24,7 +23,7 @@ from .terms import compile_terms
 
 #: Cues the engine computes; rules may name them without a definition in cues.yaml.
 ENGINE_CUES = frozenset({"person", "identified_person", "staff_person"})
-_SECTION = regex.compile(r"[0-9]章[0-9]+(?:-[0-9]+)?(?:\([0-9]+\))?")
+_SECTION = re.compile(r"[0-9]章[0-9]+(?:-[0-9]+)?(?:\([0-9]+\))?")
 _MASKS = ("digits", "email", "all", "none")
 
 
@@ -32,7 +31,7 @@ _MASKS = ("digits", "email", "all", "none")
 class Condition:
     """One group of alternatives: literal words (one pattern) and cue names."""
 
-    words: regex.Pattern[str] | None
+    words: re.Pattern[str] | None
     cues: tuple[str, ...]
 
     def holds(self, doc: Doc, start: int, end: int, window: int | None) -> bool:
@@ -47,7 +46,7 @@ class Rule:
     category: str
     section: str
     reason: str
-    trigger: regex.Pattern[str]
+    trigger: re.Pattern[str]
     span_group: str | None
     conditions: tuple[Condition, ...]
     unless: Condition | None
@@ -74,20 +73,25 @@ class Rule:
 
 @dataclass(frozen=True, slots=True)
 class Cue:
+    """A word list and/or a pattern; each is scanned separately (one fast literal trie)."""
+
     name: str
-    pattern: regex.Pattern[str]
+    patterns: tuple[re.Pattern[str], ...]
+
+    def near(self, doc: Doc, start: int, end: int, window: int | None) -> bool:
+        return any(doc.near(p, start, end, window) for p in self.patterns)
 
 
 def _cue_near(doc: Doc, name: str, start: int, end: int, window: int | None) -> bool:
     if name in ENGINE_CUES:
         return doc.near_cue(name, start, end, window)
-    return doc.near(cues()[name].pattern, start, end, window)
+    return cues()[name].near(doc, start, end, window)
 
 
-def _compile(node: Node, key: str, source: str) -> regex.Pattern[str]:
+def _compile(node: Node, key: str, source: str) -> re.Pattern[str]:
     try:
-        return regex.compile(source, regex.IGNORECASE)
-    except regex.error as exc:
+        return re.compile(source, re.IGNORECASE)
+    except re.error as exc:
         raise RuleDataError(f"{node.where(key)}: {key} の正規表現が正しくありません: {exc}") from exc
 
 
@@ -102,11 +106,10 @@ def cues() -> dict[str, Cue]:
         source = optional(node, "pattern", str, None)
         if not words and source is None:
             raise RuleDataError(f"{node.where()}: terms か pattern のどちらかが必要です")
-        parts = [compile_terms(words).pattern] if words else []
+        patterns = [compile_terms(words)] if words else []
         if source is not None:
-            _compile(node, "pattern", source)
-            parts.append(source)
-        out[name] = Cue(name, regex.compile("|".join(f"(?:{p})" for p in parts), regex.IGNORECASE))
+            patterns.append(_compile(node, "pattern", source))
+        out[name] = Cue(name, tuple(patterns))
     return out
 
 

@@ -23,11 +23,10 @@ class KeyedNumberRecognizer:
         if not doc.has(kw.pattern):
             return []
         hits: list[Hit] = []
-        for run in doc.runs:
-            for length in self.lengths:
-                for w in run.windows(length):
-                    if doc.near(kw.pattern, w.start, w.end, kw.window):
-                        hits.append(Hit(self.category, w.start, w.end, f"{self.name}.keyword", self.reason, "digits"))
+        for length in self.lengths:
+            for _, w in doc.windows(length):
+                if doc.near(kw.pattern, w.start, w.end, kw.window):
+                    hits.append(Hit(self.category, w.start, w.end, f"{self.name}.keyword", self.reason, "digits"))
         return hits
 
 

@@ -16,19 +16,18 @@ class MyNumberRecognizer:
         keyword, number_word, licence = keywords("my_number"), keywords("number_word"), keywords("drivers_licence")
         business = keywords("business_number")
         hits: list[Hit] = []
-        for run in doc.runs:
-            for w in run.windows(12):
-                if doc.near(keyword.pattern, w.start, w.end, keyword.window):
-                    hits.append(Hit("my_number", w.start, w.end, "my_number.keyword",
-                                    "マイナンバー・個人番号の近くに12桁の番号があります", "digits"))
-                elif doc.near(licence.pattern, w.start, w.end, licence.window):
-                    continue  # a driving licence number, reported by DriversLicenceRecognizer
-                elif in_.is_valid(w.digits):
-                    hits.append(Hit("my_number", w.start, w.end, "my_number.check_digit",
-                                    "個人番号（マイナンバー）の形式の12桁の番号が含まれています", "digits"))
-                elif doc.near(number_word.pattern, w.start, w.end, number_word.window) and not doc.near(
-                    business.pattern, w.start, w.end, business.window
-                ):
-                    hits.append(Hit("possible_personal", w.start, w.end, "my_number.numbered_twelve_digits",
-                                    "個人を特定する番号の可能性がある12桁の番号です", "digits"))
+        for _, w in doc.windows(12):
+            if doc.near(keyword.pattern, w.start, w.end, keyword.window):
+                hits.append(Hit("my_number", w.start, w.end, "my_number.keyword",
+                                "マイナンバー・個人番号の近くに12桁の番号があります", "digits"))
+            elif doc.near(licence.pattern, w.start, w.end, licence.window):
+                continue  # a driving licence number, reported by DriversLicenceRecognizer
+            elif in_.is_valid(w.digits):
+                hits.append(Hit("my_number", w.start, w.end, "my_number.check_digit",
+                                "個人番号（マイナンバー）の形式の12桁の番号が含まれています", "digits"))
+            elif doc.near(number_word.pattern, w.start, w.end, number_word.window) and not doc.near(
+                business.pattern, w.start, w.end, business.window
+            ):
+                hits.append(Hit("possible_personal", w.start, w.end, "my_number.numbered_twelve_digits",
+                                "個人を特定する番号の可能性がある12桁の番号です", "digits"))
         return hits

@@ -20,14 +20,13 @@ class BankAccountRecognizer:
         if not (doc.has(kw.pattern) or doc.has(kinds.pattern)):
             return []
         hits: list[Hit] = []
-        for run in doc.runs:
-            if len(run.groups) != 1:
-                continue  # account numbers are written as one block of digits
-            for length in (7, 8):
-                for w in run.windows(length):
-                    if doc.near(kinds.pattern, w.start, w.end, 4) or doc.near(kw.pattern, w.start, w.end, kw.window):
-                        hits.append(Hit("personal_id", w.start, w.end, "bank_account.keyword",
-                                        "銀行口座番号が含まれています", "digits"))
+        for length in (7, 8):
+            for run, w in doc.windows(length):
+                if len(run.groups) != 1:
+                    continue  # account numbers are written as one block of digits
+                if doc.near(kinds.pattern, w.start, w.end, 4) or doc.near(kw.pattern, w.start, w.end, kw.window):
+                    hits.append(Hit("personal_id", w.start, w.end, "bank_account.keyword",
+                                    "銀行口座番号が含まれています", "digits"))
         return hits
 
 
@@ -37,14 +36,13 @@ class PaymentCardRecognizer:
     def find(self, doc: Doc) -> list[Hit]:
         kw = keywords("credit_card")
         hits: list[Hit] = []
-        for run in doc.runs:
-            for length in _CARD_LENGTHS:
-                for w in run.windows(length):
-                    if not luhn.is_valid(w.digits):
-                        continue
-                    near = doc.near(kw.pattern, w.start, w.end, kw.window)
-                    branded = length in (15, 16) and w.digits[0] in "3456" and len(run.groups) in (1, 4)
-                    if near or branded:
-                        hits.append(Hit("personal_id", w.start, w.end, "payment_card.luhn",
-                                        "クレジットカード番号が含まれています", "digits"))
+        for length in _CARD_LENGTHS:
+            for run, w in doc.windows(length):
+                if not luhn.is_valid(w.digits):
+                    continue
+                near = doc.near(kw.pattern, w.start, w.end, kw.window)
+                branded = length in (15, 16) and w.digits[0] in "3456" and len(run.groups) in (1, 4)
+                if near or branded:
+                    hits.append(Hit("personal_id", w.start, w.end, "payment_card.luhn",
+                                    "クレジットカード番号が含まれています", "digits"))
         return hits

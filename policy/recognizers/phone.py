@@ -47,30 +47,29 @@ class PhoneRecognizer:
         org, private = keywords("organisation_phone"), keywords("private_phone")
         hits: list[Hit] = []
         text = doc.text
-        for run in doc.runs:
-            international = run.start >= 1 and text[run.start - 1] == "+"
-            for length in (10, 11, 12):
-                for w in run.windows(length):
-                    digits = w.digits
-                    if international:
-                        if not digits.startswith("81") or w.start != run.start:
-                            continue
-                        digits = "0" + digits[2:]
-                    elif length == 12:
+        for length in (10, 11, 12):
+            for run, w in doc.windows(length):
+                international = run.start >= 1 and text[run.start - 1] == "+"
+                digits = w.digits
+                if international:
+                    if not digits.startswith("81") or w.start != run.start:
                         continue
-                    kind = phone_type(digits)
-                    if kind is None or digits in allowed:
-                        continue
-                    start = w.start - 1 if international else w.start
-                    if kind in _PERSONAL_TYPES:
-                        hits.append(Hit("personal_info", start, w.end, "phone.mobile",
-                                        "個人の携帯電話番号が含まれています", "digits"))
-                    elif kind != PhoneNumberType.FIXED_LINE and kind != PhoneNumberType.FIXED_LINE_OR_MOBILE:
-                        continue  # free dial, navi-dial: an organisation's number
-                    elif doc.near(private.pattern, w.start, w.end, private.window):
-                        hits.append(Hit("personal_info", start, w.end, "phone.private_landline",
-                                        "個人の電話番号が含まれています", "digits"))
-                    elif not doc.near(org.pattern, w.start, w.end, org.window):
-                        hits.append(Hit("possible_personal", start, w.end, "phone.unexplained_landline",
-                                        "個人の電話番号の可能性があります", "digits"))
+                    digits = "0" + digits[2:]
+                elif length == 12:
+                    continue
+                kind = phone_type(digits)
+                if kind is None or digits in allowed:
+                    continue
+                start = w.start - 1 if international else w.start
+                if kind in _PERSONAL_TYPES:
+                    hits.append(Hit("personal_info", start, w.end, "phone.mobile",
+                                    "個人の携帯電話番号が含まれています", "digits"))
+                elif kind != PhoneNumberType.FIXED_LINE and kind != PhoneNumberType.FIXED_LINE_OR_MOBILE:
+                    continue  # free dial, navi-dial: an organisation's number
+                elif doc.near(private.pattern, w.start, w.end, private.window):
+                    hits.append(Hit("personal_info", start, w.end, "phone.private_landline",
+                                    "個人の電話番号が含まれています", "digits"))
+                elif not doc.near(org.pattern, w.start, w.end, org.window):
+                    hits.append(Hit("possible_personal", start, w.end, "phone.unexplained_landline",
+                                    "個人の電話番号の可能性があります", "digits"))
         return hits
