@@ -61,6 +61,18 @@ def _roles_of(report: Mapping[str, Any], aad_id: str) -> list[str]:
     return next((n["roles"] for n in report["notified"] if n["id"] == aad_id), [])
 
 
+async def _send_private(turn: Turn, card: dict[str, Any], command: str) -> None:
+    """Forms carry names and contacts: in a group chat or channel they go to the person's 1:1 chat."""
+    if turn.is_personal:
+        await turn.send_card(card)
+        return
+    sent = await turn.services.notifier.send_to_user(turn.actor.aad_object_id, card=card)
+    await turn.send_text(
+        "入力内容がほかの方に見えないよう、フォームを個人チャットにお送りしました。" if sent
+        else f"入力内容がほかの方に見えないよう、ボットとの個人チャットで「/{command}」と入力してください。"
+    )
+
+
 async def _header(turn: Turn) -> dict[str, str]:
     org = turn.services.org
     return header_from(await org.person(turn.actor.aad_object_id), await org.manager_of(turn.actor.aad_object_id))
@@ -76,12 +88,13 @@ async def report(turn: Turn, args: str) -> None:
             await turn.send_text("報告の一覧を見られるのはDX推進課だけです。報告するときは「/report」とだけ入力してください。")
             return
         found = await turn.services.store.find(reports.REPORTS, where={"status": ["受付", "対応中"]})
-        await turn.send_card(report_cards.list_card(sorted(found, key=lambda r: r["submitted_at"], reverse=True)))
+        card = report_cards.list_card(sorted(found, key=lambda r: r["submitted_at"], reverse=True))
+        await _send_private(turn, card, "report 一覧")
         return
     if await org.person(turn.actor.aad_object_id) is None:
         await turn.send_text("組織表に登録がないため報告を受け付けられません。DX推進課へ連絡してください。")
         return
-    await turn.send_card(report_cards.form_card(await _header(turn)))
+    await _send_private(turn, report_cards.form_card(await _header(turn)), "report")
 
 
 @refusals
@@ -169,9 +182,9 @@ _SERVICE_WORDS = {"chatgpt": "chatgpt", "様式2": "chatgpt", "chatbot": "chatbo
 async def usecase(turn: Turn, args: str) -> None:
     service = _SERVICE_WORDS.get(args.strip().lower())
     if service is None:
-        await turn.send_card(usecase_cards.choose_card())
+        await _send_private(turn, usecase_cards.choose_card(), "usecase")
         return
-    await turn.send_card(usecase_cards.form_card(service, await _usecase_defaults(turn, service)))
+    await _send_private(turn, usecase_cards.form_card(service, await _usecase_defaults(turn, service)), "usecase")
 
 
 async def _usecase_defaults(turn: Turn, service: str) -> dict[str, str]:
@@ -267,7 +280,7 @@ async def export(turn: Turn, args: str) -> None:
         return
     today = datetime.now(JST).date()
     typed = {"kind": "reports", "format": "xlsx", "since": today.replace(day=1).isoformat(), "until": today.isoformat()}
-    await turn.send_card(export_cards.form_card(typed))
+    await _send_private(turn, export_cards.form_card(typed), "export")
 
 
 @refusals

@@ -275,3 +275,26 @@ async def test_dx_downloads_each_export_once_through_its_link(start_bot: BotFact
 
     empty = await _link(bot, DX, kind="usecases-chatbot", format="csv", since=today, until=today)
     assert "該当する記録はありません" in texts(empty)
+
+
+async def test_in_a_group_chat_the_form_goes_to_the_personal_chat(start_bot: BotFactory, connector: Connector) -> None:
+    bot = await start_bot()
+    status, _ = await bot.client.say(YAMADA, "/report", kind="groupChat", mention=True)
+    assert status in (200, 201)
+    in_group = connector.in_conversation("19:group-chat-1@thread.v2")
+    assert [r.cards for r in in_group] == [[]]
+    assert "個人チャットにお送りしました" in in_group[0].text
+    [form] = delivered(connector)[YAMADA.aad_object_id]
+    assert inputs(form)["contact"]["value"] == "yamada@example.com"
+
+
+async def test_a_report_is_shown_only_to_those_concerned(start_bot: BotFactory, connector: Connector) -> None:
+    bot = await start_bot()
+    await bot.client.say(YAMADA, "/report")
+    receipt = await click(bot, YAMADA, "report.submit", {}, **report_inputs())
+    number = actions(delivered(connector)[DX.aad_object_id][0])["report.status"]["data"]["report_id"]
+    assert "経過" in texts(await click(bot, DX, "report.view", {"report_id": number}))
+    assert "report.confirm" in actions(await click(bot, SATO, "report.view", {"report_id": number}))
+    assert texts(await click(bot, YAMADA, "report.view", {"report_id": number})) == texts(receipt)
+    assert "見ることはできません" in texts(await click(bot, TANAKA, "report.view", {"report_id": number}))
+    assert "見つかりませんでした" in texts(await click(bot, DX, "report.view", {"report_id": "R1999-0001"}))
