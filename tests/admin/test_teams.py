@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import io
 import json
-import re
 
 import aiohttp
 import pytest
@@ -108,9 +107,8 @@ async def test_sample_cards_record_a_review(bot, connector):
 async def test_flagged_cards_say_why(bot, connector):
     await bot.client.say(ADMIN, "/admin flagged")
     cards = _cards_to(connector, ADMIN)
-    reasons = sorted(re.search(r"理由: (\S+)", json.dumps(c, ensure_ascii=False)).group(1).rstrip('"')
-                     for c in cards)
-    assert reasons == ["回答の個人情報をマスク", "確認のうえ送信", "長文の貼り付け"]
+    reasons = sorted(e["text"] for c in cards for e in c["body"] if e.get("text", "").startswith("理由: "))
+    assert reasons == ["理由: 回答の個人情報をマスク", "理由: 確認のうえ送信", "理由: 長文の貼り付け"]
     long_paste = next(c for c in cards if "長文の貼り付け" in json.dumps(c, ensure_ascii=False))
     assert "続きは Web 画面で" in json.dumps(long_paste, ensure_ascii=False)
     _, body = await bot.client.click(ADMIN, "admin.review", long_paste["actions"][0]["data"],
