@@ -29,6 +29,7 @@ log = logging.getLogger("storage.retention")
 DECIDED_APPROVALS = ("approved", "rejected", "expired", "cancelled")
 CLOSED_REPORTS = ("完了",)
 LEASE = "storage.purge"
+LEASE_MIN_S = 3600.0  # longer than any purge takes, so two never overlap
 
 
 class RetentionConfigError(Exception):
@@ -108,12 +109,12 @@ async def run_purge_schedule(
     """Purge every ``interval_s`` seconds until ``stop`` is set, on one instance at a time.
 
     The instance holding the lease purges; it renews the lease each round, and another takes
-    over when it stops renewing (the lease lasts two intervals).
+    over when it stops renewing (the lease lasts two intervals, and at least an hour).
     """
     stop = stop or asyncio.Event()
     while not stop.is_set():
         try:
-            if await store.try_lease(LEASE, owner, interval_s * 2):
+            if await store.try_lease(LEASE, owner, max(interval_s * 2, LEASE_MIN_S)):
                 await purge(store, policy, datetime.now(UTC), actor=f"schedule:{owner}")
         except Exception:
             log.exception("scheduled purge failed; trying again in %s s", interval_s)

@@ -104,8 +104,11 @@ def next_month(start: datetime) -> datetime:
 
 
 class TinyStore:
-    def __init__(self, directory: str | os.PathLike[str], *, loaded_partitions: int = 4) -> None:
+    def __init__(
+        self, directory: str | os.PathLike[str], *, loaded_partitions: int = 4, compact_after: int = 1000
+    ) -> None:
         self.directory = Path(directory)
+        self._compact_after = compact_after
         self._loaded_limit = loaded_partitions
         self._lock_file: Any = None
         self._documents: LogDB | None = None
@@ -131,7 +134,9 @@ class TinyStore:
                 f" (TinyDB store {self.directory} is open in another process; stop it first.)"
             ) from None
         self._lock_file = lock
-        self._documents = LogDB(self.directory / "documents.jsonl", storage=JsonlStorage)
+        self._documents = LogDB(
+            self.directory / "documents.jsonl", storage=JsonlStorage, compact_after=self._compact_after
+        )
         self._documents.log.read()
 
     def _close(self) -> None:
