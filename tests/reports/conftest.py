@@ -12,7 +12,7 @@ from org.table import load
 from storage import open_store
 from storage.base import Store
 from tests.conftest import REPO
-from tests.reports.helpers import CISO, FUKUSHI
+from tests.reports.helpers import CISO, FUKUSHI, BlockingConnector
 from tests.storage.conftest import postgres_url
 
 __all__ = ["postgres_url"]  # the storage tests' fixture: a schema of its own, dropped afterwards
@@ -28,6 +28,15 @@ async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
     await opened.open()
     yield opened
     await opened.close()
+
+
+@pytest.fixture
+async def connector() -> AsyncIterator[BlockingConnector]:
+    """Overrides tests/conftest.py's connector for these tests (start_bot uses this one)."""
+    server = BlockingConnector()
+    await server.start()
+    yield server
+    await server.stop()
 
 
 @pytest.fixture

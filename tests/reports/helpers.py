@@ -6,6 +6,8 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from aiohttp import web
+
 from tests.support.connector import Connector
 from tests.support.teams import User
 from workflows.forms import JST
@@ -19,6 +21,22 @@ TANAKA = User("user-tanaka", "55555555-5555-5555-5555-555555555555", "田中 次
 # A 部長 of another 部, only in the table of ``org_with_other_division``.
 FUKUSHI = User("user-9", "99999999-9999-9999-9999-999999999999", "福祉 部長")
 
+
+
+class BlockingConnector(Connector):
+    """The loopback connector, refusing 1:1 chats with people who blocked the bot (as Teams does)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.blocked: set[str] = set()
+
+    async def _create(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        if any(m.get("id") in self.blocked for m in body.get("members") or []):
+            return web.json_response(
+                {"error": {"code": "Forbidden", "message": "MessageWritesBlocked"}}, status=403
+            )
+        return await super()._create(request)
 
 
 def an_hour_ago() -> datetime:

@@ -25,6 +25,7 @@ from tests.reports.helpers import (
     FUKUSHI,
     SOUMU,
     TANAKA,
+    BlockingConnector,
     actions,
     delivered,
     inputs,
@@ -298,3 +299,17 @@ async def test_a_report_is_shown_only_to_those_concerned(start_bot: BotFactory, 
     assert texts(await click(bot, YAMADA, "report.view", {"report_id": number})) == texts(receipt)
     assert "見ることはできません" in texts(await click(bot, TANAKA, "report.view", {"report_id": number}))
     assert "見つかりませんでした" in texts(await click(bot, DX, "report.view", {"report_id": "R1999-0001"}))
+
+
+async def test_who_could_not_be_reached_is_named_and_the_others_are_still_told(
+    start_bot: BotFactory, connector: BlockingConnector
+) -> None:
+    connector.blocked.add(CISO.aad_object_id)
+    bot = await start_bot()
+    await bot.client.say(YAMADA, "/report")
+    receipt = await click(bot, YAMADA, "report.submit", {}, **report_inputs())
+    assert "次の方には通知を届けられませんでした: ユーザー6" in texts(receipt)
+    assert set(delivered(connector)) == {SATO.aad_object_id, SOUMU.aad_object_id, BUCHO.aad_object_id,
+                                         DX.aad_object_id}
+    [stored] = await bot.services.store.find("reports")
+    assert stored["unreachable"] == ["ユーザー6"]
