@@ -1,4 +1,4 @@
-"""Cards and texts of the chat path: block, held, try again, service choice.
+"""Cards and texts of the chat path: block, try again, service choice.
 
 Buttons carry ids only: a masked resend or a retry names a kept prompt (``prompt``), never its
 text. Section buttons open the guideline section with ``/guide``'s ``guide.open`` action.
@@ -99,18 +99,6 @@ def block_card(findings: Sequence[FindingView], resend: tuple[str, str] | None =
     return adaptive_card(body, actions + _section_buttons(findings))
 
 
-def held_card(findings: Sequence[FindingView]) -> dict[str, Any]:
-    """2章4: a message that may touch 5 waits for the 所属長; nothing was sent yet."""
-    body: list[Element] = [
-        text("所属長の確認が必要なため、送信を保留しました", weight="Bolder", size="Medium", color="Warning"),
-        text("入力を禁止されている情報に当たる可能性があります。ルール第2章4により、"
-             "このような内容は所属長に確認してから利用します。生成AIにはまだ何も送っていません。"),
-        *_findings(findings),
-        text("個人が特定できない書き方（「〇〇様」など）に直せる場合は、直して送信し直してください。", separator=True),
-    ]
-    return adaptive_card(body, _section_buttons([*findings, FindingView("", "", "2章4", "")]))
-
-
 def retry_card(service: str, kind: str, prompt_id: str | None) -> dict[str, Any]:
     """A provider failure; the prompt is kept and one click sends it again."""
     label = SERVICE_LABELS.get(service, service)
@@ -130,7 +118,7 @@ def service_card(current: str, models: dict[str, str]) -> dict[str, Any]:
     body = [
         text("利用するサービス", weight="Bolder", size="Medium"),
         text(f"現在は「{SERVICE_LABELS.get(current, current)}」に送っています。"),
-        fact_set([(SERVICE_LABELS[s], f"モデル: {m}") for s, m in models.items()]),
+        fact_set([(f"/service {s}", f"{SERVICE_LABELS[s]}、モデル {m}") for s, m in models.items()]),
         text("生成AI総合案内チャットボットは申請なしで使えます（ルール 7-2(1)）。"
              "ChatGPT の業務利用には所属での利用申請が必要です（ルール 7-1）。", isSubtle=True),
     ]
@@ -151,7 +139,6 @@ SAMPLES = {
         _sample_findings(), ("0f3c9a", "山田様のマイナンバーは **** **** 9018、電話は ***-****-5678 です。手続きの案内文を作ってください。")
     ),
     "chat_block": lambda: block_card([FindingView("契約・執行情報", "予定価格 ****万円", "2章5-1(1)", "予定価格が含まれています")]),
-    "chat_held": lambda: held_card([FindingView("個人情報の可能性", "****様", "2章4", "個人名の可能性がある語と相談内容があります")]),
     "chat_retry": lambda: retry_card("chatbot", "rate_limited", "0f3c9a"),
     "chat_service": lambda: service_card("chatbot", {"chatbot": "claude-haiku-4-5", "chatgpt": "gpt-4o-mini"}),
 }

@@ -98,7 +98,7 @@ async def on_prompt(turn: Turn) -> None:
     elif screening.verdict == Verdict.CONFIRM:
         exchange = await _exchange(turn, text, screening, await _service_of(turn), "held")
         exchange.latency_ms = {"screen": screen_ms, "first_token": None, "total": _ms(received)}
-        await hold_for_approval(turn, text, screening)
+        await approvals.hold_for_approval(turn, text, screening)  # 2章4: the 所属長 decides
         await chat.record(turn.services.store, exchange)
     else:
         await forward(turn, text, screening, received=received, screen_ms=screen_ms)
@@ -119,11 +119,6 @@ async def block(turn: Turn, text: str, screening: Screening, screen_ms: int) -> 
     exchange = await _exchange(turn, text, screening, await _service_of(turn), "blocked")
     exchange.latency_ms = {"screen": screen_ms, "first_token": None, "total": None}
     await chat.record(store, exchange)
-
-
-async def hold_for_approval(turn: Turn, text: str, screening: Screening) -> None:
-    """2章4: held for the 所属長 (bot.handlers.approvals keeps it and sends the request)."""
-    await approvals.hold_for_approval(turn, text, screening)
 
 
 async def forward(
