@@ -51,7 +51,7 @@ def test_reads_with_or_without_bom(tmp_path: Path, bom: bool) -> None:
         (f"{SATO},佐藤 花子,sato@example.com,市民部,市民課,manager,,chatbot;gemini", "permitted_services"),
         (f"{SATO},佐藤 花子,sato@example.com,市民部,市民課,manager", "列の数"),
         (f"{SATO},,sato@example.com,市民部,市民課,manager,,", "name"),
-        (f"{SATO},佐藤 花子,sato@example.com,市民部,市民課,manager,{YAMADA},", "の行がありません"),
+        (f"{SATO},佐藤 花子,sato@example.com,市民部,市民課,manager,77777777-7777-7777-7777-777777777777,", "の行がありません"),
     ],
 )
 def test_malformed_row_names_its_line(tmp_path: Path, row: str, expected: str) -> None:
