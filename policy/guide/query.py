@@ -13,6 +13,9 @@ from policy.guide.terms import Chunk, chunks, normalize
 COMPOUND_WEIGHT = 0.5
 CHUNK_CAP = 2.0
 OWN_WORD_WEIGHT = 0.3
+# A word the vocabulary knows names a topic of the rules (住民票 -> 住基情報); the rest of a question
+# is often the task (要約して, 表にして), which says less about which rule applies.
+KNOWN_WEIGHT = 2.0
 MIN_PHRASE = 4
 _QUOTED = re.compile(r"[「『\"“](.+?)[」』\"”]")
 _END = "?？。.!！ 、,"
@@ -44,7 +47,8 @@ def analyse(question: str, synonyms: Synonyms) -> Query:
         # One concept: the guideline's words, and the question's own word at a discount (a new
         # edition may use it, but it must not outweigh the words the rules use today).
         own = [{t: w * OWN_WORD_WEIGHT for t, w in _weights(c).items()} for c in chunks(words, synonyms.stopwords)]
-        concepts.append(_merge(own + [_weights(c) for c in chunks(target, synonyms.stopwords)]))
+        known = _merge(own + [_weights(c) for c in chunks(target, synonyms.stopwords)])
+        concepts.append({t: w * KNOWN_WEIGHT for t, w in known.items()})
     concepts = [c for c in concepts if c]
     text = " ".join(" ".join(filter(None, piece)) for piece in segments)
     quoted = [normalize(q) for q in _QUOTED.findall(question)]
