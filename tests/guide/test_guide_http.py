@@ -117,6 +117,16 @@ async def test_unknown_sections_are_refused_in_japanese(bot, data):
     assert "見つかりませんでした" in _texts(card)
 
 
+async def test_a_block_card_links_to_its_section(bot, connector):
+    """The chat path's block reply names the rule; its button opens the same section card."""
+    await bot.client.say(YAMADA, "個人番号 123456789018 の住民の税額を計算して")
+    (block,) = _cards(connector, YAMADA)
+    button = next(n for n in _walk(block) if n.get("verb") == "guide.open")
+    card = _invoke_card(*await bot.client.click(YAMADA, "guide.open", button["data"]))
+    assert button["data"] == {"section": "2章5-1(1)"}
+    assert "機密性3情報とは、行政事務で取り扱う情報のうち、秘密文書に相当する機密性を要する情報となります。" in _texts(card)
+
+
 async def test_chat_path_links_reach_their_section(bot):
     """Block and notice cards carry guide.open with the finding's section (policy/data/categories.yaml)."""
     for section in ("2章5-1(1)", "2章5-1(2)", "2章5-1(3)", "2章4", "2章5-2(1)", "2章6-4"):
