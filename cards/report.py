@@ -117,7 +117,7 @@ def receipt_card(report: Mapping[str, Any]) -> dict[str, Any]:
         text("問い合わせの際はこの受付番号をお伝えください。所属長が内容を確認し、DX推進課が対応状況をお知らせします。"),
         _report_facts(report),
         _status_line(report),
-        text(f"通知した方: {notified or 'なし'}", size="Small"),
+        text(f"通知先: {notified or 'なし'}", size="Small"),
     ]
     if report.get("unreachable"):
         body.append(text(
