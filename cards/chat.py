@@ -67,7 +67,7 @@ def _findings(findings: Sequence[FindingView]) -> list[Element]:
             "items": [
                 text(f"{number}. {finding.category_name}", weight="Bolder"),
                 fact_set([("該当箇所", finding.masked or "（表示しません）"), ("理由", finding.reason),
-                          ("ガイドライン", finding.section)]),
+                          ("ルール", finding.section)]),
             ],
         })
     return items

@@ -107,7 +107,10 @@ async def test_a_my_number_never_reaches_a_provider_and_gets_the_block_card(bot,
     assert "個人番号（マイナンバー）" in shown and "2章5-1(1)" in shown
     resend = next(b for b in buttons(card) if b["verb"] == cards.RESEND)
     assert set(resend["data"]) == {"prompt"}  # an id, never the text
-    assert any(b["verb"] == "guide.open" and b["data"] == {"section": "2章5-1(1)"} for b in buttons(card))
+    guide = next(b for b in buttons(card) if b["verb"] == "guide.open")
+    assert guide["data"] == {"section": "2章5-1(1)"}
+    status, body = await bot.client.click(YAMADA, "guide.open", guide["data"])  # the section of the rules opens
+    assert status == 200 and "機密性3" in json.dumps(body, ensure_ascii=False)
 
     (record,) = await records(bot)
     assert record["status"] == "blocked" and record["categories"] == ["my_number"]
