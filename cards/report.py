@@ -50,6 +50,19 @@ def _exchange_facts(exchange: Mapping[str, Any] | None) -> list[Element]:
     return [{"type": "Container", "style": "emphasis", "items": items}]
 
 
+def answer_report_card(exchange_id: str) -> dict[str, Any]:
+    """The 「この回答を報告」 button for an answer (attach it to the answer message).
+
+    Clicking replaces this small card with the 様式3 form for that exchange; the answer text,
+    which is the message's text, stays as it is.
+    """
+    return adaptive_card(
+        [text("回答に誤りや問題があり、市民等に影響するおそれがあるときは報告してください（6-6）。",
+              size="Small", isSubtle=True)],
+        [execute("この回答を報告", "report.open", {"exchange_id": exchange_id}, inputs=False)],
+    )
+
+
 def form_card(
     typed: Mapping[str, str],
     errors: Mapping[str, str] | None = None,
@@ -271,6 +284,7 @@ _IN_PROGRESS = {
 }
 
 SAMPLES = {
+    "report_answer_button": lambda: answer_report_card(_EXCHANGE["id"]),
     "report_form": lambda: form_card({"department": "市民課", "manager": "佐藤 花子", "reporter": "山田 太郎",
                                       "contact": "yamada@example.com"}),
     "report_form_from_answer": lambda: form_card({**_TYPED, "background": ""}, exchange=_EXCHANGE),

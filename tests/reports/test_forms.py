@@ -102,3 +102,9 @@ def test_a_form_sent_back_shows_errors_and_every_typed_value() -> None:
 
 def test_stored_hours_come_back_without_a_decimal_point() -> None:
     assert as_typed(FORM2_FIELDS, {"hours_saved": 12.0, "task": "議事録"}) == {"hours_saved": "12", "task": "議事録"}
+
+
+def test_the_answer_button_carries_only_the_exchange_id() -> None:
+    card = report_cards.answer_report_card("ex-1")
+    assert card["actions"] == [{"type": "Action.Execute", "title": "この回答を報告", "verb": "report.open",
+                                "data": {"exchange_id": "ex-1"}, "associatedInputs": "none"}]
