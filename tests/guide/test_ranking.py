@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -16,9 +17,11 @@ from policy.guide import is_within
 from policy.guide.cli import answer_line
 from tests.guide.conftest import QUESTIONS, REPO
 
+EXTRA = QUESTIONS.with_name("questions-extra.jsonl")
 
-def _questions() -> list[dict]:
-    return [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+def _questions(path: Path = QUESTIONS) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def _hit(answer: str, expected: list[str]) -> bool:
@@ -41,8 +44,7 @@ def test_question_set_is_realistic_and_valid(tree):
         assert word in text
 
 
-def test_top1_and_top3(guide):
-    questions = _questions()
+def _score(guide, questions: list[dict]) -> tuple[float, float, list[str]]:
     top1 = top3 = 0
     misses = []
     for q in questions:
@@ -52,10 +54,23 @@ def test_top1_and_top3(guide):
         top3 += any(_hit(i, q["sections"]) for i in ids[:3])
         if not first:
             misses.append(f"{q['id']} {q['question']} -> {ids[:3]} (expected {q['sections']})")
-    n = len(questions)
-    print(f"top-1 {top1 / n:.3f}, top-3 {top3 / n:.3f} over {n} questions")
-    assert top1 / n >= 0.85, "\n".join(misses)
-    assert top3 / n >= 0.95, "\n".join(misses)
+    return top1 / len(questions), top3 / len(questions), misses
+
+
+def test_top1_and_top3(guide):
+    top1, top3, misses = _score(guide, _questions())
+    print(f"questions.jsonl: top-1 {top1:.3f}, top-3 {top3:.3f}")
+    assert top1 >= 0.85, "\n".join(misses)
+    assert top3 >= 0.95, "\n".join(misses)
+
+
+def test_extra_questions_do_not_regress(guide):
+    """80 questions written after the ranking was built (first-pass top-1 was 0.52-0.72 per batch;
+    vocabulary gaps they showed were then filled), kept as a floor against regressions."""
+    top1, top3, misses = _score(guide, _questions(EXTRA))
+    print(f"questions-extra.jsonl: top-1 {top1:.3f}, top-3 {top3:.3f}")
+    assert top1 >= 0.70, "\n".join(misses)
+    assert top3 >= 0.90, "\n".join(misses)
 
 
 def test_answers_are_leaves_best_first(guide):
