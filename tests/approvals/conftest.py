@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.org.graph_server import GraphServer, running_graph
 from tests.support.connector import Connector, Received
 from tests.support.model_servers import AnthropicServer, OpenAIServer, model_settings
 from tests.support.teams import User
@@ -27,6 +29,12 @@ async def openai_server() -> AsyncIterator[OpenAIServer]:
 @pytest.fixture
 async def anthropic_server() -> AsyncIterator[AnthropicServer]:
     async with AnthropicServer() as server:
+        yield server
+
+
+@pytest.fixture
+async def graph(tmp_path: Path) -> AsyncIterator[GraphServer]:
+    async with running_graph(tmp_path) as server:
         yield server
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import itertools
 import ssl
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -121,3 +123,17 @@ class GraphServer:
         if user is None or user.manager is None or user.manager not in self.users:
             return web.json_response({"error": {"code": "Request_ResourceNotFound"}}, status=404)
         return web.json_response(self._payload(self.users[user.manager]))
+
+
+@asynccontextmanager
+async def running_graph(directory: Path) -> AsyncIterator[GraphServer]:
+    """A started server whose test CA is written to ``directory/test-ca.pem``."""
+    ca = trustme.CA()
+    ca_file = directory / "test-ca.pem"
+    ca.cert_pem.write_to_path(str(ca_file))
+    server = GraphServer(ca_file)
+    await server.start(ca)
+    try:
+        yield server
+    finally:
+        await server.stop()
