@@ -66,7 +66,8 @@ async def _send_private(turn: Turn, card: dict[str, Any], command: str) -> None:
     if turn.is_personal:
         await turn.send_card(card)
         return
-    sent = await turn.services.notifier.send_to_user(turn.actor.aad_object_id, card=card)
+    unreachable = await _notify(turn, [(turn.actor.aad_object_id, turn.actor.name, card)])
+    sent = not unreachable
     await turn.send_text(
         "入力内容がほかの方に見えないよう、フォームを個人チャットにお送りしました。" if sent
         else f"入力内容がほかの方に見えないよう、ボットとの個人チャットで「/{command}」と入力してください。"
