@@ -14,6 +14,7 @@ from types import SimpleNamespace
 from aiohttp import web
 from botbuilder.core import TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
+from botframework.connector.auth import AuthenticationConstants
 
 import admin
 from bot import downloads, messages
@@ -66,9 +67,12 @@ def bot_framework_configuration(settings: Settings) -> SimpleNamespace:
         "TO_BOT_FROM_CHANNEL_TOKEN_ISSUER": settings["BOT_TOKEN_ISSUER"],
         "TO_CHANNEL_FROM_BOT_LOGIN_URL": settings["BOT_LOGIN_URL"],
     }
-    for name, value in overrides.items():
-        if value:
-            setattr(config, name, value)
+    if any(overrides.values()):
+        # Any override switches the SDK to its parameterised mode, in which every endpoint
+        # left unset would be None (and every token refused): keep the public cloud's values.
+        for name in (*overrides, "TO_CHANNEL_FROM_BOT_OAUTH_SCOPE", "OAUTH_URL",
+                     "TO_BOT_FROM_EMULATOR_OPENID_METADATA_URL"):
+            setattr(config, name, overrides.get(name) or getattr(AuthenticationConstants, name))
     return config
 
 

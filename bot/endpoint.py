@@ -7,6 +7,7 @@ malformed body is a 400 instead of the adapter's 500.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -14,7 +15,7 @@ from aiohttp import web
 from botbuilder.core import serializer_helper
 from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity
-from botframework.connector.auth import BotFrameworkAuthentication
+from botframework.connector.auth import AuthenticateRequestResult, BotFrameworkAuthentication
 from msrest.serialization import Model
 
 from bot.teams_bot import CityBot
@@ -22,6 +23,7 @@ from bot.teams_bot import CityBot
 log = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 1024 * 1024
+AUTH_TIMEOUT_S = 20.0
 
 
 def _problem(status: int, message: str) -> web.Response:
@@ -48,6 +50,18 @@ class MessagesEndpoint:
         self._bot = bot
         self._tenant_id = tenant_id
 
+    async def _authenticate(self, activity: Activity, header: str) -> AuthenticateRequestResult:
+        if not header:
+            # Nothing to verify: the SDK refuses it, or (no app id, local use) accepts it, without I/O.
+            return await self._auth.authenticate_request(activity, header)
+        # The SDK fetches Bot Framework's signing keys with blocking `requests` calls inside its
+        # coroutine; on the event loop that would stall every conversation (and deadlock against a
+        # key server in the same process), so verification runs on a worker thread of its own.
+        return await asyncio.wait_for(
+            asyncio.to_thread(asyncio.run, self._auth.authenticate_request(activity, header)),
+            AUTH_TIMEOUT_S,
+        )
+
     async def __call__(self, request: web.Request) -> web.Response:
         if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
             return _problem(413, "リクエストが大きすぎます。")
@@ -65,7 +79,7 @@ class MessagesEndpoint:
             return _problem(400, "アクティビティの形式が正しくありません。")
 
         try:
-            auth_result = await self._auth.authenticate_request(activity, request.headers.get("Authorization", ""))
+            auth_result = await self._authenticate(activity, request.headers.get("Authorization", ""))
         except Exception as error:
             log.warning("refused an activity: %s", type(error).__name__)
             return _problem(401, "認証に失敗しました。")
