@@ -100,8 +100,9 @@ class AnswerStream:
         info = StreamInfo(stream_type="informative", stream_sequence=1)
         try:
             response = await self._context.send_activity(self._typing(informative, info))
-        except Exception as error:  # a client without streaming: fall back to one final message
+        except Exception as error:  # a client without streaming: typing now, one final message later
             log.info("streaming not available (%s); sending the answer at the end", type(error).__name__)
+            await self._context.send_activity(Activity(type=ActivityTypes.typing))
             return
         self._stream_id = response.id if response else None
 
@@ -109,7 +110,7 @@ class AnswerStream:
         """Show ``text`` (already screened) if the interval has passed; otherwise skip it."""
         now = time.monotonic()
         if not self.streaming:
-            if not self._personal and now - self._last_sent >= TYPING_RENEW_S:
+            if now - self._last_sent >= TYPING_RENEW_S:
                 self._last_sent = now
                 await self._context.send_activity(Activity(type=ActivityTypes.typing))
             return

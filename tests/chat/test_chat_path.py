@@ -7,12 +7,14 @@ import json
 from datetime import date
 from typing import Any
 
+import aiohttp
 import pytest
+from aiohttp import web
 
 from cards import chat as cards
 from tests.support.connector import Connector, Received
 from tests.support.model_servers import Fail, Hang, Reply
-from tests.support.teams import SATO, TENANT_ID, YAMADA, User, message
+from tests.support.teams import SATO, TENANT_ID, YAMADA, BotClient, User, message
 from workflows import applications, permissions
 
 CLEAN = "市民課の窓口時間を案内する文章を作ってください。"
@@ -206,6 +208,31 @@ async def test_group_chats_get_typing_then_one_final_message(bot, connector, ant
     final = messages_of(connector)[0]
     assert AI_LABEL in final.activity["entities"] and CHATBOT_NOTICE in final.text
     assert anthropic_server.requests[0].last_user_text == CLEAN  # the @mention is not part of the prompt
+
+
+class NoStreamingConnector(Connector):
+    """A Teams client where streaming is off: stream updates are refused with 403."""
+
+    async def _reply(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        if body.get("type") == "typing" and body.get("entities"):
+            return web.json_response({"error": {"code": "ContentStreamNotAllowed"}}, status=403)
+        self.received.append(Received("reply", request.match_info["cid"], body, f"ok-{len(self.received)}"))
+        return web.json_response({"id": self.received[-1].activity_id})
+
+
+async def test_without_streaming_the_user_sees_typing_then_the_answer(bot, anthropic_server):
+    refusing = NoStreamingConnector()
+    await refusing.start()
+    try:
+        async with aiohttp.ClientSession() as session:
+            await BotClient(bot.url, refusing.url, session).say(YAMADA, CLEAN)
+    finally:
+        await refusing.stop()
+    typing, final = refusing.received
+    assert typing.activity["type"] == "typing" and not typing.activity.get("entities")
+    assert final.activity["type"] == "message" and stream_info(final) is None
+    assert AI_LABEL in final.activity["entities"] and CHATBOT_NOTICE in final.text
 
 
 async def test_history_is_per_service_and_reset_starts_over(start_bot, models, connector, anthropic_server):
