@@ -2,8 +2,9 @@
 
 Each leaf is indexed with its own text, its title and the titles of the sections around it
 (a question often names the heading, not the words of the text). Questions are first rewritten
-into the guideline's vocabulary (``synonyms.yaml``). A phrase of the question found verbatim in
-a section puts that section first.
+into the guideline's vocabulary (``synonyms.yaml``); a section's score is scaled by the share of
+the question's concepts it holds. Exact hits come first: a phrase of the question found verbatim
+in a section, or a question that names a section's title (「パブリシティ権ってなに」).
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ class Hit:
     section: Section
     score: float
     terms: tuple[str, ...]  # question terms found in the section, for highlighting
-    phrase: bool = False
+    exact: bool = False  # a phrase of the question is in its text, or the question names its title
 
 
 class _Bm25:
@@ -157,9 +158,9 @@ class GuideIndex:
             if score <= 0:
                 continue
             matched = tuple(t for t in weights if t in doc)
-            first = any(p in self._texts[i] for p in query.phrases) or _names(query.core, self._titles[i])
-            hits.append(Hit(leaf, score, matched, first))
-        hits.sort(key=lambda h: (h.phrase, h.score), reverse=True)
+            exact = any(p in self._texts[i] for p in query.phrases) or _names(query.core, self._titles[i])
+            hits.append(Hit(leaf, score, matched, exact))
+        hits.sort(key=lambda h: (h.exact, h.score), reverse=True)
         return hits[:limit]
 
 

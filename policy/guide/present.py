@@ -65,7 +65,7 @@ def section_view(guide: Guide, section_id: str, weights: Mapping[str, float] | N
 def answer_view(guide: Guide, question: str) -> View:
     """The best 1–3 sections for ``question``, with related sections to follow up."""
     hits = guide.search(question, limit=ANSWERS + 2)
-    shown = [h for h in hits[:ANSWERS] if h.phrase or h.score >= ANSWER_SHARE * hits[0].score]
+    shown = [h for h in hits[:ANSWERS] if h.exact or h.score >= ANSWER_SHARE * hits[0].score]
     results = [section_view(guide, h.section.id, guide.index.idf(h.terms)) for h in shown]
     related: list[View] = []
     seen = {h.section.id for h in shown}

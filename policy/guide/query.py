@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from policy.guide.synonyms import Synonyms
+from policy.guide.synonyms import Synonyms, joined
 from policy.guide.terms import Chunk, chunks, normalize
 
 # A question's words weigh one each, the compounds of a run half; a long run (a service's full
@@ -30,11 +30,7 @@ class Query:
 
     @property
     def weights(self) -> dict[str, float]:
-        out: dict[str, float] = {}
-        for concept in self.concepts:
-            for term, weight in concept.items():
-                out[term] = max(out.get(term, 0.0), weight)
-        return out
+        return _merge(list(self.concepts))
 
 
 def analyse(question: str, synonyms: Synonyms) -> Query:
@@ -50,7 +46,7 @@ def analyse(question: str, synonyms: Synonyms) -> Query:
         known = _merge(own + [_weights(c) for c in chunks(target, synonyms.stopwords)])
         concepts.append({t: w * KNOWN_WEIGHT for t, w in known.items()})
     concepts = [c for c in concepts if c]
-    text = " ".join(" ".join(filter(None, piece)) for piece in segments)
+    text = joined(segments)
     quoted = [normalize(q) for q in _QUOTED.findall(question)]
     whole = normalize(question).rstrip(_END)
     phrases = tuple(p for p in [*quoted, whole] if len(p) >= MIN_PHRASE)

@@ -84,9 +84,6 @@ class SectionTree:
     def __len__(self) -> int:
         return len(self._by_id)
 
-    def get(self, section_id: str) -> Section | None:
-        return self._by_id.get(section_id)
-
     def leaves(self) -> list[Section]:
         return [s for s in self if s.is_leaf]
 
@@ -110,9 +107,3 @@ class SectionTree:
         while section.children:
             section = self[section.children[0]]
         return section
-
-    def leaves_under(self, section_id: str) -> list[Section]:
-        section = self[section_id]
-        if section.is_leaf:
-            return [section]
-        return [leaf for child in section.children for leaf in self.leaves_under(child)]

@@ -27,7 +27,7 @@ class Synonyms:
 
     def expand(self, question: str) -> str:
         """The normalised question with the guideline's words after every word it knows."""
-        return " ".join(" ".join(filter(None, piece)) for piece in self.segments(question))
+        return joined(self.segments(question))
 
     def segments(self, question: str) -> list[tuple[str, str]]:
         """The normalised question cut into (words, guideline words) pieces; the second part is
@@ -44,6 +44,11 @@ class Synonyms:
         if position < len(text):
             out.append((text[position:], ""))
         return out
+
+
+def joined(segments: list[tuple[str, str]]) -> str:
+    """Segments back into one text: each known word followed by the guideline's words for it."""
+    return " ".join(" ".join(filter(None, piece)) for piece in segments)
 
 
 def load_synonyms(path: Path = SYNONYMS_PATH) -> Synonyms:

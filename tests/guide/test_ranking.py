@@ -77,14 +77,14 @@ def test_answers_are_leaves_best_first(guide):
     hits = guide.search("ChatGPTのアカウントはどう申請する?")
     assert 1 <= len(hits) <= 5
     assert all(h.section.is_leaf for h in hits)
-    assert [h.score for h in hits if not h.phrase] == sorted((h.score for h in hits if not h.phrase), reverse=True)
+    assert [h.score for h in hits if not h.exact] == sorted((h.score for h in hits if not h.exact), reverse=True)
     assert hits[0].section.id == "2章7-1(2)"
 
 
 def test_exact_phrases_come_first(guide):
     # The words of 2章6-3, in a question that would otherwise rank 著作権 sections first.
     hits = guide.search("「権利保護を必要とする」と書いてある箇所の著作権の話")
-    assert hits[0].section.id == "2章6-3" and hits[0].phrase
+    assert hits[0].section.id == "2章6-3" and hits[0].exact
 
 
 def test_a_question_naming_a_term_gets_its_glossary_entry(guide):
