@@ -6,6 +6,7 @@ reports; 佐藤 is his 所属長; user-5 is DX推進課, user-6 副市長, user-
 
 from __future__ import annotations
 
+import asyncio
 import io
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -313,3 +314,21 @@ async def test_who_could_not_be_reached_is_named_and_the_others_are_still_told(
                                          DX.aad_object_id}
     [stored] = await bot.services.store.find("reports")
     assert stored["unreachable"] == ["ユーザー6"]
+
+
+async def test_an_unused_link_and_its_file_are_deleted_when_it_expires(
+    start_bot: BotFactory, connector: Connector
+) -> None:
+    bot = await start_bot(ADMIN_PUBLIC_URL=PUBLIC_URL, EXPORT_LINK_TTL_S="1")
+    await bot.client.say(YAMADA, "/report")
+    await click(bot, YAMADA, "report.submit", {}, **report_inputs())
+    today = datetime.now(JST).date().isoformat()
+    ready = await _link(bot, DX, kind="reports", format="csv", since=today, until=today)
+    folder = Path(bot.services.settings["DATA_DIR"]) / "exports"
+    assert len(list(folder.iterdir())) == 1
+    for _ in range(40):  # the sweeper runs every EXPORT_LINK_TTL_S seconds
+        if not list(folder.iterdir()):
+            break
+        await asyncio.sleep(0.1)
+    assert list(folder.iterdir()) == [] and await bot.services.store.find("exports") == []
+    assert (await download(bot, ready["actions"][0]["url"]))[0] == 404
