@@ -65,8 +65,10 @@ async def _current(ctx: AdminContext, request: web.Request) -> tuple[Admin | Non
     request[ACTOR] = (str(session.get("sub", "")), str(session.get("name", "")))
     via, sid = str(session.get("via", "")), str(session.get("sid", ""))
     if via == "token":
-        # A session from a token that has since been removed ends with it.
-        return (Admin(TOKEN_ACTOR, session.get("name", ""), via, sid) if ctx.token else None), True
+        # A session from a token that has since been changed or removed ends with it.
+        current = ctx.sessions.token("admin-token", ctx.token) if ctx.token else ""
+        valid = bool(current) and hmac.compare_digest(str(session.get("tf", "")), current)
+        return (Admin(TOKEN_ACTOR, str(session.get("name", "")), via, sid) if valid else None), True
     person = await ctx.services(request).org.person(str(session.get("sub", "")))
     if person is None or not person.is_dx_admin:
         return None, True
@@ -106,9 +108,11 @@ async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
                            allowed=admin is not None or (route in PUBLIC_ROUTES and status < 400), status=status)
 
 
-def _start_session(ctx: AdminContext, response: web.StreamResponse, actor: str, name: str, via: str) -> None:
+def _start_session(
+    ctx: AdminContext, response: web.StreamResponse, actor: str, name: str, via: str, **extra: str
+) -> None:
     hours = ctx.settings.float("ADMIN_SESSION_HOURS")
-    value = ctx.sessions.dumps({"sub": actor, "name": name, "via": via, "sid": secrets.token_urlsafe(16)},
+    value = ctx.sessions.dumps({"sub": actor, "name": name, "via": via, "sid": secrets.token_urlsafe(16), **extra},
                                hours * 3600)
     response.set_cookie(SESSION_COOKIE, value, max_age=int(hours * 3600), path="/admin", httponly=True,
                         samesite="Lax", secure=ctx.secure_cookies)
@@ -151,7 +155,8 @@ async def login_submit(request: web.Request) -> web.StreamResponse:
     if not hmac.compare_digest(given.encode("utf-8"), ctx.token.encode("utf-8")):
         return _login(request, status=401, error="管理者トークンが正しくありません。")
     response = redirect("/admin/")
-    _start_session(ctx, response, TOKEN_ACTOR, "管理者（トークン）", "token")
+    _start_session(ctx, response, TOKEN_ACTOR, "管理者（トークン）", "token",
+                   tf=ctx.sessions.token("admin-token", ctx.token))
     return response
 
 

@@ -159,3 +159,14 @@ async def test_sign_out_ends_the_session_cookie(site):
                               headers={"Cookie": f"admin_session={cookie}"}, allow_redirects=False) as resp:
         assert resp.status == 303 and resp.headers["Location"] == "/admin/login"
         assert any("admin_session=\"\"" in h or "admin_session=;" in h for h in resp.headers.getall("Set-Cookie"))
+
+
+async def test_changing_the_token_ends_its_sessions(start_bot, tmp_path):
+    first = await start_bot(ADMIN_TOKEN=TOKEN, ADMIN_SESSION_SECRET="shared")
+    rotated = await start_bot(ADMIN_TOKEN="a-new-token", ADMIN_SESSION_SECRET="shared",
+                              STORAGE_URL=f"tinydb:///{tmp_path / 'second'}")
+    async with aiohttp.ClientSession() as http:
+        _, cookie = await token_login(http, first.url)
+        assert (await get(http, f"{first.url}/admin/", cookie))[0] == 200
+        # Same signing key, new token (e.g. after a leak): the old session is refused.
+        assert (await get(http, f"{rotated.url}/admin/", cookie))[0] == 403
