@@ -77,6 +77,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ADMIN_CA_FILE", "", "PEM bundle to trust for the `/admin` sign-in authority; empty: system CAs."),
     Setting("ADMIN_PUBLIC_URL", "", "Address of this server as staff reach it (`https://<host>`), for `/admin` links sent in Teams."),
     Setting("REPORT_NOTIFY_ALL_DIVISION_HEADS", "0", "`1`: a `/report` notifies every 部長, not only the reporter's (6-6)."),
+    Setting("REPORT_MAX_PER_HOUR", "10", "Reports one person may send in an hour (each reaches the 副市長 at once); 0: no limit."),
     Setting("EXPORT_LINK_TTL_S", "600", "Seconds a `/export` download link (`ADMIN_PUBLIC_URL/exports/…`, one use) stays valid."),
     Setting("ADMIN_SAMPLE_SIZE", "10", "Exchanges drawn for one sample check (3章1-1(1)-(3))."),
     Setting("ADMIN_WEEKS", "8", "Weeks the `/admin` statistics cover unless chosen otherwise."),

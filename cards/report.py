@@ -67,6 +67,7 @@ def form_card(
     typed: Mapping[str, str],
     errors: Mapping[str, str] | None = None,
     exchange: Mapping[str, Any] | None = None,
+    notice: str = "",
 ) -> dict[str, Any]:
     """The 様式3 form; after a failed submit, the same form with the errors and every value kept."""
     errors = errors or {}
@@ -74,6 +75,7 @@ def form_card(
     body: list[Element] = [
         text("【様式3】障害・リスクの報告", size="Large", weight="Bolder"),
         text(GUIDE, size="Small"),
+        *([text(notice, color="Attention", weight="Bolder")] if notice else []),
         *error_summary(errors),
         *_exchange_facts(exchange),
         *form_inputs(REPORT_FIELDS, typed, errors),

@@ -42,13 +42,18 @@ class Recipient:
     roles: tuple[str, ...]  # why they are told, in RECIPIENT_ROLES order
 
 
+# 第4章: whom to phone when the bot cannot take a report.
+DX_PHONE = "047-366-7399"
+
+
 @dataclass
 class Submission:
-    """The outcome of a submit: a stored report and who to tell, or the form's errors."""
+    """The outcome of a submit: a stored report and who to tell, or the form's errors (or a notice)."""
 
     form: FormResult
     report: Doc | None = None
     recipients: list[Recipient] = field(default_factory=list)
+    notice: str = ""
 
 
 async def reporter_of(org: Directory, aad_object_id: str) -> Person:
@@ -113,7 +118,10 @@ async def submit(
     exchange_id: str | None,
     now: datetime,
     all_division_heads: bool,
+    max_per_hour: int = 0,
 ) -> Submission:
+    """Validate and store a report; ``max_per_hour`` (0: no limit) caps one person's reports,
+    since each one reaches the 副市長 at once."""
     reporter = await reporter_of(org, reporter_id)
     form = validate(REPORT_FIELDS, raw, now.astimezone(JST).date())
     occurred = _occurred_at(form, now)
@@ -122,6 +130,11 @@ async def submit(
         raise Refused("報告する回答が見つかりませんでした。回答の「この回答を報告」からやり直してください。")
     if not form.ok or occurred is None:
         return Submission(form)
+    if max_per_hour and await store.hit(f"reports:{reporter.aad_object_id}", 3600) > max_per_hour:
+        return Submission(form, notice=(
+            f"1時間に送信できる報告は{max_per_hour}件までです。至急の場合はDX推進課（{DX_PHONE}）へ電話で連絡してください。"
+            "入力した内容はそのまま残っています。"
+        ))
     told = await recipients(org, reporter, all_division_heads=all_division_heads)
     manager = next((r.person for r in told if MANAGER in r.roles), None)
     number = await next_number(store, "R", now)

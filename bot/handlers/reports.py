@@ -117,11 +117,12 @@ async def submit_report(turn: Turn, data: dict[str, Any]) -> ActionResult:
     done = await reports.submit(
         services.store, services.org, turn.actor.aad_object_id, data, exchange_id=exchange_id, now=_now(),
         all_division_heads=services.settings.flag("REPORT_NOTIFY_ALL_DIVISION_HEADS"),
+        max_per_hour=services.settings.int("REPORT_MAX_PER_HOUR"),
     )
     if done.report is None:
         exchange = await reports.find_exchange(services.store, exchange_id, turn.actor.aad_object_id) \
             if exchange_id else None
-        return report_cards.form_card(done.form.typed, done.form.errors, exchange)
+        return report_cards.form_card(done.form.typed, done.form.errors, exchange, done.notice)
     report_doc = done.report
     unreachable = await _notify(turn, (
         (r.person.aad_object_id, r.person.name, report_cards.notification_card(report_doc, r.roles))

@@ -332,3 +332,16 @@ async def test_an_unused_link_and_its_file_are_deleted_when_it_expires(
         await asyncio.sleep(0.1)
     assert list(folder.iterdir()) == [] and await bot.services.store.find("exports") == []
     assert (await download(bot, ready["actions"][0]["url"]))[0] == 404
+
+
+async def test_too_many_reports_in_an_hour_are_held_back_with_nothing_lost(
+    start_bot: BotFactory, connector: Connector
+) -> None:
+    bot = await start_bot(REPORT_MAX_PER_HOUR="1")
+    await bot.client.say(YAMADA, "/report")
+    await click(bot, YAMADA, "report.submit", {}, **report_inputs())
+    again = await click(bot, YAMADA, "report.submit", {}, **report_inputs(background="二件目の報告"))
+    assert "1時間に送信できる報告は1件までです" in texts(again) and "047-366-7399" in texts(again)
+    assert inputs(again)["background"]["value"] == "二件目の報告"
+    assert all(len(cards) == 1 for cards in delivered(connector).values())
+    assert len(await bot.services.store.find("reports")) == 1
