@@ -77,7 +77,8 @@ def weekly_chart(stats: Statistics, *, width: float = 8.0, height: float = 3.2, 
             values = [row.verdicts.get(verdict, 0) for row in stats.by_week]
             axes.bar(positions, values, bottom=bottom, label=name, color=_VERDICT_COLOURS[verdict], width=0.7)
             bottom = [b + v for b, v in zip(bottom, values, strict=True)]
-        axes.set_xticks(list(positions), labels)
+        step = max(1, -(-len(labels) // 12))  # at most about 12 week labels, so they never overlap
+        axes.set_xticks(list(positions)[::step], labels[::step])
         axes.set_title("週別の利用件数（判定別）")
         axes.set_ylabel("件数")
         axes.yaxis.get_major_locator().set_params(integer=True)

@@ -124,7 +124,8 @@ async def sample(request: web.Request) -> web.StreamResponse:
                                         service=filters.service or None)
         if drawn:
             # The drawn sample gets a stable address, so recording a review returns to the same list.
-            return redirect(f"/admin/sample?{filters.query()}&n={n}&ids={','.join(e.id for e in drawn)}")
+            ids_query = urlencode({"n": n, "ids": ",".join(e.id for e in drawn)})
+            return redirect(f"/admin/sample?{filters.query()}&{ids_query}")
         exchanges: list[monitoring.Exchange] = []
     else:
         exchanges = await monitoring.exchanges_by_ids(store, ids)
