@@ -42,7 +42,9 @@ class StartupError(Exception):
     """A configuration that must not run; the message says what to change."""
 
 
-def check_authentication(settings: Settings) -> None:
+def check_settings(settings: Settings) -> None:
+    if invalid := settings.invalid():
+        raise StartupError("設定値が正しくありません: " + "; ".join(invalid))
     if settings["MicrosoftAppId"]:
         return
     if not settings.flag("ALLOW_UNAUTHENTICATED"):
@@ -85,7 +87,7 @@ async def healthz(_: web.Request) -> web.Response:
 
 
 def create_app(settings: Settings) -> web.Application:
-    check_authentication(settings)
+    check_settings(settings)
     try:
         directory = open_directory(settings)
     except OrgTableError as error:

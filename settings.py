@@ -21,6 +21,7 @@ class Setting:
     default: str
     meaning: str
     secret: bool = False
+    choices: tuple[str, ...] = ()
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -55,6 +56,16 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("LLM_MAX_RETRIES", "2", "Retries with backoff on timeouts, 429 and 5xx before the user is told."),
     Setting("HISTORY_CHAR_BUDGET", "6000", "Characters of earlier turns sent with a prompt (per user and service)."),
     Setting("MAX_MESSAGE_CHARS", "20000", "Longest message accepted; longer ones get a Japanese explanation."),
+    Setting("RATE_LIMIT_PER_MINUTE", "20", "Messages and card actions one person may send per minute (0: no limit)."),
+    Setting(
+        "CLIENT_MOBILE_POLICY", "warn",
+        "2章1-2 対象端末, for Teams on phones and tablets: `allow`, `warn` (once a day) or `refuse`.",
+        choices=("allow", "warn", "refuse"),
+    ),
+    Setting(
+        "CLIENT_UNKNOWN_POLICY", "warn", "The same for clients that report no platform: `allow`, `warn` or `refuse`.",
+        choices=("allow", "warn", "refuse"),
+    ),
     Setting("STREAM_INTERVAL_S", "1.0", "Seconds between streamed updates in personal chats."),
     Setting("GUIDELINE_PATH", "", "Markdown of the rules for `/guide`; empty: the edition shipped in `policy/guide/data/`."),
     Setting("ORG_TABLE", "data/org.csv", "Org table (UTF-8 CSV): 所属, 所属長, roles, initial permissions. See data/README.md."),
@@ -101,6 +112,13 @@ class Settings(Mapping[str, str]):
             merged.update({k: v for k, v in dotenv_values(dotenv).items() if v is not None})
         merged.update(os.environ if env is None else env)
         return cls(merged)
+
+    def invalid(self) -> list[str]:
+        """Settings whose value is not one of their choices (start-up refuses them)."""
+        return [
+            f"{s.name}={self[s.name]!r} ({' / '.join(s.choices)} のいずれかにしてください)"
+            for s in SETTINGS if s.choices and self[s.name] not in s.choices
+        ]
 
     def replace(self, **changes: str) -> Settings:
         for name in changes:

@@ -8,13 +8,13 @@ from typing import Any
 
 from botbuilder.core import ActivityHandler, InvokeResponse, TurnContext
 from botbuilder.schema import AdaptiveCardInvokeResponse, ChannelAccount
-from cards.messages import error_card, info_card
 
-from bot import messages
+from bot import guards, messages
 from bot.handlers import chat
 from bot.router import ActionError, Router
 from bot.services import Services
 from bot.turn import ADAPTIVE_CARD, Turn
+from cards.messages import error_card, info_card
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +47,11 @@ class CityBot(ActivityHandler):
         text = TurnContext.remove_recipient_mention(activity) if activity.entities else (activity.text or "")
         text = (text or "").strip()
         turn = Turn(turn_context, self.services, text)
+        if not await guards.within_rate_limit(turn):
+            await turn.send_text(messages.RATE_LIMITED)
+            return
+        if not await guards.device_allowed(turn):
+            return
         if not text:
             await turn.send_text(messages.EMPTY_MESSAGE if not activity.attachments else messages.ATTACHMENT_IGNORED)
             return
@@ -77,6 +82,8 @@ class CityBot(ActivityHandler):
     async def _run_action(self, turn_context: TurnContext, verb: str, data: dict[str, Any]) -> Any:
         handler = self.router.actions.get(verb)
         turn = Turn(turn_context, self.services)
+        if not await guards.within_rate_limit(turn):
+            return error_card(messages.RATE_LIMITED)
         if handler is None:
             return error_card(messages.UNKNOWN_ACTION)
         try:
