@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from botbuilder.core import TurnContext
@@ -106,17 +107,18 @@ class AnswerStream:
             return
         self._stream_id = response.id if response else None
 
-    async def update(self, text: str) -> None:
-        """Show ``text`` (already screened) if the interval has passed; otherwise skip it."""
+    async def update(self, screened_text: Callable[[], str]) -> None:
+        """Show the text so far if the interval has passed; ``screened_text`` is asked only then."""
         now = time.monotonic()
         if not self.streaming:
             if now - self._last_sent >= TYPING_RENEW_S:
                 self._last_sent = now
                 await self._context.send_activity(Activity(type=ActivityTypes.typing))
             return
-        if not text or text == self._last_text or now - self._last_sent < self._interval:
+        if now - self._last_sent < self._interval or now - self._started > STREAM_WINDOW_S:
             return
-        if now - self._started > STREAM_WINDOW_S:
+        text = screened_text()
+        if not text or text == self._last_text:
             return
         self._sequence += 1
         info = StreamInfo(stream_type="streaming", stream_id=self._stream_id, stream_sequence=self._sequence)

@@ -8,6 +8,7 @@ is not shown before it is masked.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 import policy
@@ -37,6 +38,26 @@ def screen_answer(raw: str) -> ScreenedAnswer:
     return ScreenedAnswer(masked, masked != raw, hidden if masked != raw else ())
 
 
+def _sentence_end(raw: str, cut: int) -> int:
+    """The end of the last sentence before ``cut``; 0 when there is none.
+
+    A line break right after a digit may be a separator inside a number that continues on the
+    next line (numbers allow spaces), so it does not end a sentence.
+    """
+    while cut > 0:
+        boundary = max(raw.rfind(ch, 0, cut) for ch in _SENTENCE_ENDS)
+        if boundary < 0:
+            return 0
+        if not (raw[boundary].isspace() and boundary > 0 and _number_like(raw[boundary - 1])):
+            return boundary + 1
+        cut = boundary
+    return 0
+
+
+def _number_like(ch: str) -> bool:
+    return unicodedata.normalize("NFKC", ch).isdigit() or ch in "〇一二三四五六七八九-‐−ー.・ "
+
+
 def visible_prefix(raw: str, tail: int = TAIL_CHARS) -> str:
     """The part of a partial answer that may be shown now, masked; "" when nothing is safe yet."""
     cut = len(raw) - tail
@@ -48,8 +69,7 @@ def visible_prefix(raw: str, tail: int = TAIL_CHARS) -> str:
     for finding in sorted(screening.findings, key=lambda f: f.start, reverse=True):
         if finding.start < cut < finding.end:
             cut = finding.start
-    boundary = max(raw.rfind(ch, 0, cut) for ch in _SENTENCE_ENDS)
-    if boundary < 0:
+    cut = _sentence_end(raw, cut)
+    if cut == 0:
         return ""
-    cut = boundary + 1
     return policy.mask(raw[:cut], [f for f in screening.findings if f.end <= cut])

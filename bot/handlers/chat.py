@@ -12,6 +12,7 @@ import logging
 import time
 import unicodedata
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any
 
 from botbuilder.core import TurnContext
@@ -158,7 +159,7 @@ async def forward(
                 latency["first_token"] = _ms(received)
             raw += chunk.text
             model = chunk.model or model
-            await stream.update(visible_prefix(raw))
+            await stream.update(partial(visible_prefix, raw))
         if not raw.strip():
             raise ProviderError("unavailable", "empty answer")
     except ProviderError as error:
