@@ -102,6 +102,13 @@ def _report_facts(report: Mapping[str, Any]) -> Element:
     ])
 
 
+def _exchange_button(report: Mapping[str, Any]) -> list[Element]:
+    """「関連する回答を見る」: the reported answer, as recorded (masked), for those concerned."""
+    if not report.get("exchange_id"):
+        return []
+    return [execute("関連する回答を見る", "report.exchange", {"report_id": report["id"]}, inputs=False)]
+
+
 def _report_texts(report: Mapping[str, Any]) -> list[Element]:
     body: list[Element] = []
     for label, key in (("経緯", "background"), ("原因", "cause"), ("今後の対応と見通し", "outlook"), ("備考", "remarks")):
@@ -139,7 +146,7 @@ def receipt_card(report: Mapping[str, Any]) -> dict[str, Any]:
             f"次の方には通知を届けられませんでした: {'、'.join(report['unreachable'])}。電話などで直接お伝えください。",
             color="Attention", size="Small",
         ))
-    return adaptive_card(body)
+    return adaptive_card(body, _exchange_button(report))
 
 
 def _confirm_show_card(
@@ -188,7 +195,7 @@ def notification_card(
         _report_facts(report),
         *_report_texts(report),
     ]
-    actions: list[Element] = []
+    actions: list[Element] = _exchange_button(report)
     if "manager" in roles:
         actions.append(_confirm_show_card(report, typed, errors))
     if "dx_admin" in roles:
@@ -210,7 +217,31 @@ def status_card(report: Mapping[str, Any]) -> dict[str, Any]:
         text("経過", weight="Bolder", spacing="Medium"),
         *history,
     ]
-    return adaptive_card(body, [_status_show_card(report)])
+    return adaptive_card(body, [_status_show_card(report), *_exchange_button(report)])
+
+
+def exchange_card(report: Mapping[str, Any], exchange: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The answer a report is about: the exchange record, whose texts are stored masked."""
+    back = [execute("報告に戻る", "report.view", {"report_id": report["id"]}, inputs=False)]
+    if exchange is None:
+        return adaptive_card([text(f"報告 {report['id']} の関連する回答の記録は見つかりませんでした（保存期間を過ぎた可能性があります）。")],
+                             back)
+    body: list[Element] = [
+        text(f"報告 {report['id']} の関連する回答", size="Large", weight="Bolder"),
+        fact_set([
+            ("記録ID", str(exchange["id"])),
+            ("日時", _when(exchange.get("at"))),
+            ("利用者", str(exchange.get("user_name") or report["reporter_name"])),
+            ("サービス", SERVICE_NAMES.get(exchange.get("service", ""), str(exchange.get("service") or ""))),
+            ("モデル", str(exchange.get("model") or "—")),
+        ]),
+        text("個人情報などは記録の時点で伏せ字にしています。", size="Small", isSubtle=True),
+        text("入力", weight="Bolder", spacing="Medium"),
+        text(exchange.get("input_masked") or "（記録なし）", spacing="None"),
+        text("回答", weight="Bolder", spacing="Medium"),
+        text(exchange.get("answer_masked") or "（記録なし）", spacing="None"),
+    ]
+    return adaptive_card(body, back)
 
 
 def update_notice_card(report: Mapping[str, Any], event: str) -> dict[str, Any]:
@@ -286,6 +317,10 @@ _IN_PROGRESS = {
 }
 
 SAMPLES = {
+    "report_exchange": lambda: exchange_card(SAMPLE_REPORT, {
+        **_EXCHANGE, "user_name": "山田 太郎", "model": "claude-haiku-4-5",
+        "input_masked": "****様の児童手当の申請期限を教えてください。",
+    }),
     "report_answer_button": lambda: answer_report_card(_EXCHANGE["id"]),
     "report_form": lambda: form_card({"department": "市民課", "manager": "佐藤 花子", "reporter": "山田 太郎",
                                       "contact": "yamada@example.com"}),

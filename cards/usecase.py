@@ -189,7 +189,8 @@ def cases_card(
             "type": "Container", "separator": True, "spacing": "Medium",
             "items": [
                 text(_title(case), weight="Bolder"),
-                text(f"{answers.get('department', '')}{team}　{SERVICE_NAMES[case['service']]}　公開 {_when(case['published_at'])}",
+                text(f"{answers.get('department', '')}{team}　{SERVICE_NAMES[case['service']]}"
+                     f"　公開 {_when(case['published_at'])}",
                      size="Small", isSubtle=True, spacing="None"),
                 text(_summary(case), size="Small", spacing="Small", maxLines=6),
             ],
@@ -229,7 +230,9 @@ _RETURNED = {**SAMPLE_CASE, "status": "差戻し", "review_note": "効果の数�
 
 SAMPLES = {
     "usecase_choose": choose_card,
-    "usecase_form2": lambda: form_card("chatgpt", {k: _FORM2[k] for k in ("department", "manager", "reporter", "contact")}),
+    "usecase_form2": lambda: form_card(
+        "chatgpt", {k: _FORM2[k] for k in ("department", "manager", "reporter", "contact")}
+    ),
     "usecase_form4": lambda: form_card("chatbot", {"department": "市民課", "person": "山田 太郎"}),
     "usecase_form2_errors": lambda: form_card(
         "chatgpt", {**_FORM2, "effect": "", "hours_saved": "-3"},

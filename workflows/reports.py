@@ -182,7 +182,9 @@ async def get(store: Store, number: str) -> Doc:
 async def _change(store: Store, report: Doc, changes: Doc) -> Doc:
     """Apply ``changes`` unless someone changed the report since it was read (no lost updates)."""
     version = report["version"]
-    updated = await store.update(REPORTS, report["id"], {**changes, "version": version + 1}, expect={"version": version})
+    updated = await store.update(
+        REPORTS, report["id"], {**changes, "version": version + 1}, expect={"version": version}
+    )
     if updated is None:
         raise Refused("ほかの方が先にこの報告を更新しました。最新の内容を確認してからもう一度操作してください。")
     return updated

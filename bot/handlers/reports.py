@@ -161,18 +161,36 @@ async def set_report_status(turn: Turn, data: dict[str, Any]) -> ActionResult:
     return report_cards.status_card(updated)
 
 
-@refusals
-async def view_report(turn: Turn, data: dict[str, Any]) -> ActionResult:
+async def _concerned(turn: Turn, data: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    """The report and how the clicker may see it (dx, notified, reporter); others are refused."""
     services, actor = turn.services, turn.actor.aad_object_id
     report_doc = await reports.get(services.store, str(data.get("report_id") or ""))
     person = await services.org.person(actor)
     if person is not None and person.is_dx_admin:
-        return report_cards.status_card(report_doc)
-    if roles := _roles_of(report_doc, actor):
-        return report_cards.notification_card(report_doc, roles)
+        return report_doc, "dx"
+    if _roles_of(report_doc, actor):
+        return report_doc, "notified"
     if report_doc["reporter_id"] == actor:
-        return report_cards.receipt_card(report_doc)
+        return report_doc, "reporter"
     raise Refused("この報告を見ることはできません。")
+
+
+@refusals
+async def view_report(turn: Turn, data: dict[str, Any]) -> ActionResult:
+    report_doc, view = await _concerned(turn, data)
+    if view == "dx":
+        return report_cards.status_card(report_doc)
+    if view == "notified":
+        return report_cards.notification_card(report_doc, _roles_of(report_doc, turn.actor.aad_object_id))
+    return report_cards.receipt_card(report_doc)
+
+
+@refusals
+async def view_exchange(turn: Turn, data: dict[str, Any]) -> ActionResult:
+    report_doc, _ = await _concerned(turn, data)
+    exchange = await reports.find_exchange(turn.services.store, report_doc["exchange_id"], report_doc["reporter_id"]) \
+        if report_doc.get("exchange_id") else None
+    return report_cards.exchange_card(report_doc, exchange)
 
 
 # --- /usecase and /cases -------------------------------------------------------------------------
@@ -314,6 +332,7 @@ ACTIONS: dict[str, ActionHandler] = {
     "report.confirm": confirm_report,
     "report.status": set_report_status,
     "report.view": view_report,
+    "report.exchange": view_exchange,
     "usecase.open": open_usecase,
     "usecase.submit": submit_usecase,
     "usecase.cancel": cancel_usecase,

@@ -43,9 +43,9 @@ def an_hour_ago() -> datetime:
     return datetime.now(UTC) - timedelta(hours=1)
 
 
-def report_inputs(**changes: str) -> dict[str, str]:
-    """What 山田 types into the 様式3 form (a valid report an hour old)."""
-    when = an_hour_ago().astimezone(JST)
+def report_inputs(when: datetime | None = None, **changes: str) -> dict[str, str]:
+    """What 山田 types into the 様式3 form: a valid report of ``when`` (default: an hour ago)."""
+    when = (when or an_hour_ago()).astimezone(JST)
     return {
         "department": "市民課", "manager": "佐藤 花子", "reporter": "山田 太郎", "contact": "内線1234",
         "category": "risk", "service": "chatbot",
@@ -93,7 +93,8 @@ def nodes(card: Any) -> Iterator[dict[str, Any]]:
 def texts(card: dict[str, Any]) -> str:
     """All the text a card shows (TextBlocks, facts, input values and labels), in one string."""
     return "\n".join(
-        node[key] for node in nodes(card) for key in ("text", "title", "value", "label") if isinstance(node.get(key), str)
+        node[key] for node in nodes(card) for key in ("text", "title", "value", "label")
+        if isinstance(node.get(key), str)
     )
 
 

@@ -16,12 +16,14 @@ from tests.support.teams import YAMADA
 from workflows import exports, reports, usecases
 
 NOW = datetime(2026, 11, 26, 5, 0, tzinfo=UTC)  # 14:00 JST
+EARLIER = NOW - timedelta(hours=1)
 DAY = date(2026, 11, 26)
 
 
 async def _report(store: Store, org: Directory, now: datetime = NOW, **changes: str) -> dict:
-    done = await reports.submit(store, org, YAMADA.aad_object_id, report_inputs(**changes), exchange_id=None,
-                                now=now, all_division_heads=False)
+    typed = report_inputs(now - timedelta(hours=1), **changes)
+    done = await reports.submit(store, org, YAMADA.aad_object_id, typed, exchange_id=None, now=now,
+                                all_division_heads=False)
     assert done.report is not None
     return done.report
 

@@ -168,7 +168,7 @@ async def test_report_open_attaches_the_answer_and_submit_keeps_the_link(
     store = bot.services.store
     exchange_id = await store.append("exchanges", {
         "user_id": YAMADA.aad_object_id, "service": "chatgpt", "status": "answered",
-        "answer_masked": "申請期限は出生日の翌日から15日以内です。",
+        "input_masked": "****様の申請期限を教えてください。", "answer_masked": "申請期限は出生日の翌日から15日以内です。",
     })
     other = await store.append("exchanges", {"user_id": TANAKA.aad_object_id, "service": "chatbot"})
     refused = await click(bot, YAMADA, "report.open", {"exchange_id": other})
@@ -179,7 +179,12 @@ async def test_report_open_attaches_the_answer_and_submit_keeps_the_link(
     assert "申請期限は出生日の翌日から15日以内です。" in texts(form)
     receipt = await click(bot, YAMADA, "report.submit", {"exchange_id": exchange_id}, **report_inputs())
     assert f"記録ID {exchange_id}" in texts(receipt)
-    assert all(f"記録ID {exchange_id}" in texts(cards[0]) for cards in delivered(connector).values())
+    got = delivered(connector)
+    assert all(f"記録ID {exchange_id}" in texts(cards[0]) for cards in got.values())
+    number = actions(got[CISO.aad_object_id][0])["report.exchange"]["data"]["report_id"]
+    shown = texts(await click(bot, CISO, "report.exchange", {"report_id": number}))
+    assert "申請期限は出生日の翌日から15日以内です。" in shown and "****様の申請期限" in shown
+    assert "見ることはできません" in texts(await click(bot, TANAKA, "report.exchange", {"report_id": number}))
 
 
 async def test_a_usage_case_goes_to_dx_is_published_and_found_with_cases(

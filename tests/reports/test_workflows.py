@@ -26,6 +26,7 @@ from workflows import reports, usecases
 from workflows.forms import Refused
 
 NOW = datetime(2026, 11, 26, 5, 0, tzinfo=UTC)
+EARLIER = NOW - timedelta(hours=1)  # when the reported problem happened
 
 
 def who(recipients: list[reports.Recipient]) -> dict[str, tuple[str, ...]]:
@@ -65,9 +66,9 @@ async def test_the_reporter_is_not_notified_of_their_own_report(org: Directory) 
 
 
 async def test_submitted_reports_get_consecutive_receipt_numbers(store: Store, org: Directory) -> None:
-    first = await reports.submit(store, org, YAMADA.aad_object_id, report_inputs(), exchange_id=None, now=NOW,
+    first = await reports.submit(store, org, YAMADA.aad_object_id, report_inputs(EARLIER), exchange_id=None, now=NOW,
                                  all_division_heads=False)
-    second = await reports.submit(store, org, TANAKA.aad_object_id, report_inputs(reporter="田中 次郎"),
+    second = await reports.submit(store, org, TANAKA.aad_object_id, report_inputs(EARLIER, reporter="田中 次郎"),
                                   exchange_id=None, now=NOW, all_division_heads=False)
     assert first.report is not None and second.report is not None
     assert (first.report["id"], second.report["id"]) == ("R2026-0001", "R2026-0002")
@@ -92,16 +93,16 @@ async def test_a_report_cannot_be_in_the_future(store: Store, org: Directory) ->
 async def test_only_ones_own_answer_can_be_attached(store: Store, org: Directory) -> None:
     exchange_id = await store.append("exchanges", {"user_id": TANAKA.aad_object_id, "service": "chatbot"})
     with pytest.raises(Refused):
-        await reports.submit(store, org, YAMADA.aad_object_id, report_inputs(), exchange_id=exchange_id, now=NOW,
+        await reports.submit(store, org, YAMADA.aad_object_id, report_inputs(EARLIER), exchange_id=exchange_id, now=NOW,
                              all_division_heads=False)
     own = await store.append("exchanges", {"user_id": YAMADA.aad_object_id, "service": "chatbot"})
-    done = await reports.submit(store, org, YAMADA.aad_object_id, report_inputs(), exchange_id=own, now=NOW,
+    done = await reports.submit(store, org, YAMADA.aad_object_id, report_inputs(EARLIER), exchange_id=own, now=NOW,
                                 all_division_heads=False)
     assert done.report is not None and done.report["exchange_id"] == own
 
 
 async def test_only_the_manager_confirms_and_only_dx_sets_the_status(store: Store, org: Directory) -> None:
-    done = await reports.submit(store, org, YAMADA.aad_object_id, report_inputs(), exchange_id=None, now=NOW,
+    done = await reports.submit(store, org, YAMADA.aad_object_id, report_inputs(EARLIER), exchange_id=None, now=NOW,
                                 all_division_heads=False)
     assert done.report is not None
     number = done.report["id"]
@@ -122,7 +123,7 @@ async def test_only_the_manager_confirms_and_only_dx_sets_the_status(store: Stor
 
 
 async def test_a_stale_update_does_not_overwrite_a_colleagues(store: Store, org: Directory) -> None:
-    done = await reports.submit(store, org, YAMADA.aad_object_id, report_inputs(), exchange_id=None, now=NOW,
+    done = await reports.submit(store, org, YAMADA.aad_object_id, report_inputs(EARLIER), exchange_id=None, now=NOW,
                                 all_division_heads=False)
     assert done.report is not None
     stale = done.report
