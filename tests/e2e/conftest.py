@@ -27,7 +27,6 @@ from tests.support.model_servers import AnthropicServer, ModelRequest, ModelServ
 from tests.support.shared_tools import PLAYGROUND_CONFIG_JA, REPO_ROOT, playground_drive, require_tools
 
 
-
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     here = Path(__file__).parent
     for item in items:
