@@ -8,9 +8,9 @@ import logging
 
 import pytest
 
-from tests.approvals.conftest import actions, body_text, card_for, invoke_card, text_for
+from tests.approvals.conftest import actions, body_text, card_for, conversations_of, invoke_card, text_for
 from tests.support.model_servers import Reply
-from tests.support.teams import SATO, YAMADA
+from tests.support.teams import SATO, YAMADA, User
 
 HELD = "職員の山田さんの評価について文章を作って"
 
@@ -84,3 +84,27 @@ async def test_confirm_expires_without_sending(start_bot, connector, models, ant
     assert doc["state"] == "expired" and not doc["text"]
     await bot.client.click(SATO, "approval.approve", {"id": request_id})
     assert not anthropic_server.requests
+
+
+async def test_a_managers_own_message_goes_to_their_superior(start_bot, connector, models, anthropic_server) -> None:
+    bot = await start_bot(**models)
+    await bot.client.say(SATO, HELD)
+    await text_for(connector, SATO, "所属長（ユーザー8 さん）に確認を依頼しました")
+    head = User("user-8", "44444444-4444-4444-4444-444444444448", "ユーザー8")
+    card = await card_for(connector, head, "approval.approve")
+    assert "佐藤 花子（市民課）" in body_text(card)
+    # 佐藤 cannot approve her own message.
+    _, body = await bot.client.click(SATO, "approval.approve", actions(card)["approval.approve"])
+    assert "操作できませんでした" in body_text(invoke_card(body))
+    assert not anthropic_server.requests
+
+
+async def test_held_in_a_group_chat_is_answered_in_the_personal_chat(start_bot, connector, models,
+                                                                   anthropic_server) -> None:
+    bot = await start_bot(**models)
+    await bot.client.say(YAMADA, HELD, kind="groupChat", mention=True)
+    card = await card_for(connector, SATO, "approval.approve")
+    anthropic_server.queue(Reply("個別チャットでの回答です。"))
+    await bot.client.click(SATO, "approval.approve", actions(card)["approval.approve"])
+    answer = await connector.wait_for(lambda r: "個別チャットでの回答です" in r.text)
+    assert answer.conversation_id in conversations_of(connector, YAMADA)
