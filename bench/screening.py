@@ -31,7 +31,11 @@ DEV = SHARED / "eval" / "screening-dev.jsonl"
 PEERS = SHARED / "tools" / "peers"
 PEER_VENV = Path(os.environ.get("PEER_VENV", "/tmp/peer-venv"))
 SIZES = (200, 500, 1000, 2000, 5000, 10000, 20000)
-PER_SIZE = 12
+
+
+def per_size(size: int) -> int:
+    """Messages per length: fewer of the long ones, which take Presidio+GiNZA seconds each."""
+    return 12 if size <= 2000 else 4
 
 
 # ---------------------------------------------------------------- worker (our engine, own process)
@@ -47,18 +51,21 @@ def worker(inp: Path, stats_path: Path, repeat: int) -> int:
     load_s = time.perf_counter() - t0
     items = [json.loads(line) for line in inp.read_text(encoding="utf-8").splitlines() if line.strip()]
     times: list[float] = []
+    cpu: list[float] = []
     outputs = []
     for r in range(repeat):
         for item in items:
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             result = screen(item["text"])
             times.append(time.perf_counter() - start)
+            cpu.append(time.process_time() - start_cpu)
             if r == 0:
                 outputs.append({"id": item["id"], **result.to_dict()})
     for out in outputs:
         sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
     stats = {
         "times": times,
+        "cpu_times": cpu,
         "lengths": [len(i["text"]) for i in items] * repeat,
         "load_s": load_s,
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0,
@@ -80,7 +87,7 @@ def long_items(dev: list[dict]) -> dict[int, list[dict]]:
     out: dict[int, list[dict]] = {}
     for size in SIZES:
         out[size] = []
-        for k in range(PER_SIZE):
+        for k in range(per_size(size)):
             parts, total = [], 0
             while total < size:
                 t = rng.choice(texts)
@@ -174,6 +181,7 @@ def main() -> int:
     if args.setup_peer:
         setup_peer()
 
+    load_before = os.getloadavg()
     dev = dev_items()
     long = long_items(dev)
     adversarial = adversarial_items()
@@ -209,6 +217,9 @@ def main() -> int:
 
     if "ours (policy)" not in rows:
         return 1
+    load_after = os.getloadavg()
+    print(f"\nMachine: {os.cpu_count()} CPUs; load average {load_before[0]:.1f} at start, {load_after[0]:.1f} at end"
+          " (other work on the machine slows every engine alike; ours also shows CPU time).")
     print(f"\n## Dev set ({len(dev)} messages; ours timed over {args.repeat} passes)\n")
     print("| engine | leak | block recall | over-block | category recall | p50 ms | p99 ms | mean ms "
           "| msgs/s | peak RSS MB | load s |")
@@ -223,10 +234,17 @@ def main() -> int:
         else:
             p50, p99, mean, mps = stats["p50_ms"], stats["p99_ms"], stats["mean_ms"], stats["msgs_per_s"]
         summary[name] = {"q": q, "p50": p50, "p99": p99, "mean": mean, "mps": mps, "rss": stats["peak_rss_mb"]}
+        if "cpu_times" in stats:
+            cpu = stats["cpu_times"]
+            summary[name]["cpu"] = (percentile(cpu, 50) * 1e3, percentile(cpu, 99) * 1e3, statistics.mean(cpu) * 1e3)
         print(f"| {name} | {q['leak_rate']:.1%} | {q['block_recall']:.1%} | {q['over_block_rate']:.1%} "
               f"| {q['category_recall']:.1%} | {p50:.3f} | {p99:.3f} | {mean:.3f} | {mps:,.0f} "
               f"| {stats['peak_rss_mb']:.0f} | {stats['load_s']:.2f} |")
 
+    for name, row in summary.items():
+        if "cpu" in row:
+            print(f"\n{name}, CPU time per message: p50 {row['cpu'][0]:.3f} ms, p99 {row['cpu'][1]:.3f} ms,"
+                  f" mean {row['cpu'][2]:.3f} ms")
     print("\n## Long messages: mean ms per message and µs per character, by length\n")
     names = list(rows)
     print("| length | " + " | ".join(f"{n} ms | {n} µs/char" for n in names) + " |")
@@ -259,13 +277,17 @@ def _mean_s(stats: dict) -> float:
 def _targets(summary: dict, by_size: dict[int, float], dev_stats: dict) -> None:
     ours = summary["ours (policy)"]
     short = [t for t, n in zip(dev_stats["times"], dev_stats["lengths"], strict=True) if n <= 2000]
+    short_cpu = [t for t, n in zip(dev_stats["cpu_times"], dev_stats["lengths"], strict=True) if n <= 2000]
     mean_short = statistics.mean(short) * 1e3
     p99_short = percentile(short, 99) * 1e3
+    mean_cpu, p99_cpu = statistics.mean(short_cpu) * 1e3, percentile(short_cpu, 99) * 1e3
     flat = by_size[20000] / 20000 / (by_size[200] / 200)
     print("\n## Targets (issue 3)\n")
     checks = [
-        (f"mean ≤ 1 ms per message up to 2,000 chars: {mean_short:.3f} ms", mean_short <= 1.0),
-        (f"p99 ≤ 5 ms per message up to 2,000 chars: {p99_short:.3f} ms", p99_short <= 5.0),
+        (f"mean ≤ 1 ms per message up to 2,000 chars (wall): {mean_short:.3f} ms", mean_short <= 1.0),
+        (f"p99 ≤ 5 ms per message up to 2,000 chars (wall): {p99_short:.3f} ms", p99_short <= 5.0),
+        (f"mean ≤ 1 ms per message up to 2,000 chars (CPU): {mean_cpu:.3f} ms", mean_cpu <= 1.0),
+        (f"p99 ≤ 5 ms per message up to 2,000 chars (CPU): {p99_cpu:.3f} ms", p99_cpu <= 5.0),
         (f"peak RSS ≤ 200 MB: {ours['rss']:.0f} MB", ours["rss"] <= 200),
         (f"time per character 20,000 vs 200 chars: ×{flat:.2f} (flat = linear)", flat <= 2.0),
     ]

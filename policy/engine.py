@@ -41,23 +41,30 @@ def _screen(text: str) -> Screening:
     for rule in rules():
         hits.extend(rule.find(doc))
     hits.extend(person_hits(doc, mentions, hits))
-    return _result(doc, _resolve(hits))
+    return _result(doc, _resolve(hits, len(doc.text)))
 
 
-def _resolve(hits: list[Hit]) -> list[Hit]:
-    """One finding per category and span; a confirm is dropped where a block covers the same text."""
+def _resolve(hits: list[Hit], length: int) -> list[Hit]:
+    """One finding per category and span; a confirm is dropped where a block covers the same text.
+
+    Linear in the number of hits: blocked characters are marked once, and hits come sorted by
+    start, so a hit inside an earlier one of its category is one whose end the earlier one passed.
+    """
     table = categories()
-    blocking = [h for h in hits if table[h.category].verdict == Verdict.BLOCK]
-    out: dict[tuple[str, int, int], Hit] = {}
+    blocked = bytearray(length + 1)
+    for h in hits:
+        if table[h.category].verdict == Verdict.BLOCK:
+            blocked[h.start : h.end] = b"\x01" * (h.end - h.start)
+    reach: dict[str, int] = {}
+    out: list[Hit] = []
     for h in sorted(hits, key=lambda h: (h.start, -(h.end - h.start))):
-        if table[h.category].verdict == Verdict.CONFIRM and any(
-            b.start < h.end and h.start < b.end for b in blocking
-        ):
+        if table[h.category].verdict == Verdict.CONFIRM and any(blocked[h.start : h.end]):
             continue
-        if any(k[0] == h.category and k[1] <= h.start and h.end <= k[2] for k in out):
+        if reach.get(h.category, -1) >= h.end:
             continue
-        out[(h.category, h.start, h.end)] = h
-    return sorted(out.values(), key=lambda h: (h.start, h.end, h.category))
+        reach[h.category] = h.end
+        out.append(h)
+    return sorted(out, key=lambda h: (h.start, h.end, h.category))
 
 
 def _result(doc: Doc, hits: list[Hit]) -> Screening:

@@ -7,14 +7,15 @@ what name detection needs; the same tokens feed the /guide index.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import fugashi
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
+    """A token with its character offsets (a tuple: built for every word, so built cheaply)."""
+
     surface: str
     start: int
     end: int
@@ -51,20 +52,24 @@ def tokenize(text: str) -> list[Token]:
     recovered by scanning forward.
     """
     tokens: list[Token] = []
+    append = tokens.append
     pos = 0
     find = text.find
     for line in _tagger().parse(text).split("\n"):
         # fugashi's UniDic output: surface, pronunciation, reading, lemma, POS (a-b-c-d), …
-        parts = line.split("\t")
+        parts = line.split("\t", 5)
         if len(parts) < 5:
             continue  # EOS and the empty last line
         surface = parts[0]
         start = find(surface, pos)
         if start < 0:  # MeCab normalised something; keep the running offset
             start = pos
-        end = start + len(surface)
-        pos = end
+        pos = start + len(surface)
         p = parts[4].split("-")
-        p += ["*"] * (4 - len(p))
-        tokens.append(Token(surface, start, end, (p[0], p[1], p[2], p[3]), parts[3] or surface))
+        if len(p) < 4:
+            p += _STARS[: 4 - len(p)]
+        append(Token(surface, start, pos, (p[0], p[1], p[2], p[3]), parts[3] or surface))
     return tokens
+
+
+_STARS = ["*", "*", "*", "*"]

@@ -32,42 +32,50 @@ class NumberRun:
     end: int
     groups: tuple[tuple[int, int], ...]
     text: str
-
-    def separator(self, k: int) -> str:
-        """The separator between group ``k`` and group ``k + 1``, as a kind: space, newline or mark."""
-        raw = self.text[self.groups[k][1] : self.groups[k + 1][0]]
-        if "\n" in raw:
-            return "\n"
-        return raw.strip() or " "
+    #: The separator after each group but the last, as a kind: " ", "\n" or the mark ("-", "." …).
+    separators: tuple[str, ...]
 
     def windows(self, length: int) -> Iterator[DigitSpan]:
         """Every stretch of consecutive groups with exactly ``length`` digits that stands apart.
 
         A stretch inside a longer run counts only where the run changes separator (or breaks the
         line) at its edges: ``090-1234-5678 047-123-4567`` holds two numbers, ``4111 1111 1111 1112``
-        holds none of twelve digits.
+        holds none of twelve digits. Prefix sums find each stretch in one step, so a run of
+        thousands of groups costs time in proportion to its length.
         """
         groups = self.groups
-        for i in range(len(groups)):
-            total = 0
-            for j in range(i, len(groups)):
-                total += groups[j][1] - groups[j][0]
-                if total == length and self._stands_apart(i, j):
-                    start, end = groups[i][0], groups[j][1]
-                    digits = "".join(self.text[a:b] for a, b in groups[i : j + 1])
-                    yield DigitSpan(digits, start, end)
-                if total >= length:
-                    break
+        ends_at: dict[int, int] = {}
+        total = 0
+        for k, (a, b) in enumerate(groups):
+            total += b - a
+            ends_at[total] = k
+        before = 0
+        for i, (a, b) in enumerate(groups):
+            j = ends_at.get(before + length)
+            before += b - a
+            if j is None or j < i or not self._stands_apart(i, j):
+                continue
+            digits = "".join(self.text[x:y] for x, y in groups[i : j + 1])
+            yield DigitSpan(digits, groups[i][0], groups[j][1])
 
     def _stands_apart(self, i: int, j: int) -> bool:
-        inner = {self.separator(k) for k in range(i, j)}
-        edges = ([self.separator(i - 1)] if i > 0 else []) + ([self.separator(j)] if j + 1 < len(self.groups) else [])
-        return all(e == "\n" or e not in inner for e in edges) if inner else True
+        seps = self.separators
+        inner = seps[i:j]
+        if i > 0 and seps[i - 1] != "\n" and seps[i - 1] in inner:
+            return False
+        return not (j + 1 < len(self.groups) and seps[j] != "\n" and seps[j] in inner)
+
+
+def _kind(raw: str) -> str:
+    if "\n" in raw:
+        return "\n"
+    return raw.strip() or " "
 
 
 def number_runs(text: str) -> list[NumberRun]:
     runs: list[NumberRun] = []
     for m in _RUN.finditer(text):
         groups = tuple((g.start() + m.start(), g.end() + m.start()) for g in _GROUP.finditer(m.group()))
-        runs.append(NumberRun(m.start(), m.end(), groups, text))
+        seps = tuple(_kind(text[groups[k][1] : groups[k + 1][0]]) for k in range(len(groups) - 1))
+        runs.append(NumberRun(m.start(), m.end(), groups, text, seps))
     return runs

@@ -55,7 +55,7 @@ class Mention:
     start: int
     end: int
     kind: str  # full | surname | initials
-    how: str  # honorific | label | title | list | plain | english
+    how: str  # honorific | label | title | signature | spaced | plain | english
     staff: bool
 
 
@@ -144,7 +144,9 @@ def find_people(doc: Doc) -> list[Mention]:
         how, staff = _context_flags(doc, start, end)
         signature = tok.is_surname and _alone_on_line(doc, start, end)
         if j:
-            kind_how = "honorific" if honorific else how or ("signature" if signature else "plain")
+            # 山田 太郎 with a space is how records and lists write names; 伊能忠敬 in prose is not.
+            spaced = doc.text[tokens[i].end : tokens[i + 1].start] != ""
+            kind_how = "honorific" if honorific else how or ("signature" if signature else "spaced" if spaced else "plain")
             mentions.append(Mention(start, end, "full", kind_how, staff))
         elif honorific:
             mentions.append(Mention(start, end, "surname", "honorific", staff))

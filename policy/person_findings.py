@@ -12,9 +12,10 @@ from __future__ import annotations
 from .doc import Doc
 from .hit import Hit
 from .people import Mention
-from .rules import cues
+from .rules import Cue, cues
 
 _DETAIL_WINDOW = 60
+_ATTRIBUTE_OPENERS = frozenset("（(,、 \t:：")
 _STAFF_WINDOW = 60
 _IDENTIFIER_CATEGORIES = frozenset({"personal_info", "personal_id", "my_number"})
 
@@ -31,12 +32,15 @@ def person_hits(doc: Doc, mentions: list[Mention], found: list[Hit]) -> list[Hit
             hits.append(Hit("staff_info", m.start, m.end, "person.staff_matter",
                             "職員の非公開の情報（人事・給与・休職・私的な連絡先など）が含まれています", "all"))
             continue
-        has_detail = (
-            bool(identifiers)
-            or detail.near(doc, m.start, m.end, _DETAIL_WINDOW)
+        # A bare name in running text may be a historical or public figure (伊能忠敬の生まれた年):
+        # only an identifier or a sensitive fact makes it a private person's. A name marked as a
+        # person (敬称, 氏名：, 役職) counts any personal detail.
+        strong = (bool(identifiers) or any(abs(h.start - m.start) < 200 for h in sensitive)
+                  or _detail_attached(doc, m, detail))
+        has_detail = strong or (m.how != "plain" and (
+            detail.near(doc, m.start, m.end, _DETAIL_WINDOW)
             or staff_matter.near(doc, m.start, m.end, _DETAIL_WINDOW)
-            or any(abs(h.start - m.start) < 200 for h in sensitive)
-        )
+        ))
         if m.kind == "full" and has_detail:
             hits.append(Hit("personal_info", m.start, m.end, "person.name_with_detail",
                             "個人の氏名と、その人に関する情報が含まれています", "all"))
@@ -49,6 +53,11 @@ def person_hits(doc: Doc, mentions: list[Mention], found: list[Hit]) -> list[Hit
     if mentions:
         hits.extend(_attributed(found, mentions))
     return hits
+
+
+def _detail_attached(doc: Doc, m: Mention, detail: Cue) -> bool:
+    """A detail written right after the name as its attribute: 鈴木健一（45歳）, 鈴木健一、会社員."""
+    return doc.text[m.end : m.end + 1] in _ATTRIBUTE_OPENERS and detail.near(doc, m.end, m.end + 1, 10)
 
 
 def _attributed(found: list[Hit], mentions: list[Mention]) -> list[Hit]:

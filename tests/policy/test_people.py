@@ -33,6 +33,10 @@ CASES = [
     ("記入例：氏名 松戸 太郎、電話 047-XXX-XXXX", "allow", set()),
     ("皆様・お客様・ご担当者様あての定型文", "allow", set()),
     ("伊能忠敬の業績を小学生向けにまとめて", "allow", set()),
+    # a bare name in prose may be historical; written as a record (spaced, with an attribute) it is not
+    ("伊能忠敬の生まれた年と家族構成を教えて", "allow", set()),
+    ("鈴木健一（45歳）から相談がありました", "block", {"personal_info"}),
+    ("中川 由美、会社員、二人暮らし", "block", {"personal_info"}),
     ("新しく来た田中課長の歓迎会の案内文", "allow", set()),
     ("息子さんの進学祝いの文例", "allow", set()),
     ("Please use [Name] as a placeholder for the recipient.", "allow", set()),
