@@ -184,3 +184,12 @@ def test_validator_rejects_what_teams_would(package: Path) -> None:
 def test_same_inputs_give_the_same_zip(tmp_path: Path, package: Path) -> None:
     assert build(tmp_path, IDS).returncode == 0
     assert (tmp_path / "build" / "appPackage.zip").read_bytes() == package.read_bytes()
+
+
+def test_every_menu_command_is_one_the_bot_routes(package: Path) -> None:
+    # Picking a command from the menu sends its title as the message text.
+    from bot.router import Router
+
+    routed = set(Router().commands)
+    offered = {c["title"] for lst in manifest_of(package)["bots"][0]["commandLists"] for c in lst["commands"]}
+    assert offered <= routed, offered - routed
