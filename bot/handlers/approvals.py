@@ -162,7 +162,8 @@ async def submit_request(turn: Turn, data: dict[str, Any]) -> dict[str, Any]:
         services.store, type=PERMISSION, requester=person, approver=manager, service=service,
         expiry=_expiry(services), requester_mri=turn.actor.channel_user_id,
         details={"work": form.values["work"], "purpose": form.values["purpose"],
-                 "requester_activity_id": turn.context.activity.reply_to_id or ""},
+                 # Only a card in the personal chat can be updated later through the notifier.
+                 "requester_activity_id": (turn.context.activity.reply_to_id or "") if turn.is_personal else ""},
     )
     await _notify_approver(services, doc)
     return await _card(services, doc, "requester")
@@ -230,34 +231,40 @@ async def _decide(turn: Turn, data: dict[str, Any], approve: bool) -> dict[str, 
     except ApprovalError as refused:
         raise ActionError(str(refused)) from refused
     doc = decision.doc
-    if turn.actor.channel_user_id and doc.get("approver_mri") != turn.actor.channel_user_id \
-            and actor_id.lower() == doc["approver_id"]:
+    if actor_id.lower() == doc["approver_id"] and doc.get("approver_mri") != turn.actor.channel_user_id:
+        # Now the approver's Teams id is known, their card refreshes too.
         doc = await services.store.update(approvals.KIND, doc["id"], {"approver_mri": turn.actor.channel_user_id}) or doc
     if decision.changed:
         await _after_decision(services, turn.context.adapter, doc)
     return await _card(services, doc, "approver")
 
 
+async def _tell(call: Awaitable[Any], request_id: str) -> None:
+    """A notification that may fail (bot blocked, Teams unreachable): the decision stands."""
+    try:
+        await call
+    except Exception:
+        log.exception("request %s: could not notify", request_id)
+
+
 async def _after_decision(services: Services, adapter: Any, doc: dict[str, Any]) -> None:
     """Tell the requester, bring their card up to date and, for 承認 of a held message, send it."""
-    requester_card = await _card(services, doc, "requester")
     if doc.get("requester_activity_id"):
-        await services.notifier.update(doc["requester_id"], doc["requester_activity_id"], requester_card)
+        await _tell(services.notifier.update(
+            doc["requester_id"], doc["requester_activity_id"], await _card(services, doc, "requester")), doc["id"])
     service = service_name(doc["service"])
     approved = doc["state"] == APPROVED
     if doc["type"] == PERMISSION:
         message = (f"{service} の利用が所属長に承認されました。質問をそのまま入力して利用を開始できます。" if approved
                    else f"{service} の利用許可の申請は却下されました。理由: {doc['comment']}")
-        await services.notifier.send_to_user(doc["requester_id"], text=message)
-        return
-    if not approved:
-        await services.notifier.send_to_user(
-            doc["requester_id"],
-            text=f"所属長が送信を却下したため、メッセージは {service} に送信していません。理由: {doc['comment']}")
-        return
-    await services.notifier.send_to_user(
-        doc["requester_id"], text=f"所属長が送信を承認しました。{service} に送信して、回答をこのチャットでお届けします。")
-    _spawn(_deliver(services, adapter, doc))
+    elif approved:
+        message = f"所属長が送信を承認しました。{service} に送信して、回答をこのチャットでお届けします。"
+    else:
+        message = f"所属長が送信を却下したため、メッセージは {service} に送信していません。理由: {doc['comment']}"
+    # Sent before the delivery starts: it also opens the personal chat the answer goes to.
+    await _tell(services.notifier.send_to_user(doc["requester_id"], text=message), doc["id"])
+    if doc["type"] == CONFIRM and approved:
+        _spawn(_deliver(services, adapter, doc))
 
 
 async def _deliver(services: Services, adapter: Any, doc: dict[str, Any]) -> None:
