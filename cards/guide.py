@@ -15,6 +15,7 @@ from cards.common import Element, adaptive_card, execute, text
 SOURCE = "松戸市職員生成AI利活用ルール（第三版）"
 OPEN = "guide.open"
 CONTENTS = "guide.contents"
+SUMMARIZE = "guide.summarize"
 CONTACT_SECTION = "4章"
 QUESTION_CHARS = 60
 BUTTON_CHARS = 22
@@ -101,8 +102,12 @@ def contents_card(entries: list[ContentsEntry]) -> dict[str, Any]:
     return adaptive_card(body)
 
 
-def answer_card(view: AnswerView) -> dict[str, Any]:
-    """``/guide <question>``: the best sections, relevant sentences first, 「全文」 on demand."""
+def answer_card(view: AnswerView, summarize: bool = False) -> dict[str, Any]:
+    """``/guide <question>``: the best sections, relevant sentences first, 「全文」 on demand.
+
+    ``summarize`` adds 「AIで要約」 (when the person's service is configured): the answer stays the
+    rules' words; the summary comes as a separate, AI-labelled message with the 6-5 notice.
+    """
     if not view["results"]:
         return no_answer_card(view["question"])
     body: list[Element] = [
@@ -114,7 +119,27 @@ def answer_card(view: AnswerView) -> dict[str, Any]:
     if view["related"]:
         body.append(text("関連する箇所", weight="Bolder", separator=True, spacing="Medium"))
         body.append({"type": "ActionSet", "actions": [open_button(link) for link in view["related"][:3]]})
-    return adaptive_card(body, [contents_button(), open_button(_contact(), "問い合わせ先")])
+    actions = [contents_button(), open_button(_contact(), "問い合わせ先")]
+    if summarize:
+        ids = [section["id"] for section in view["results"]]
+        actions.insert(0, execute("AIで要約", SUMMARIZE, {"sections": ids}, inputs=False))
+    return adaptive_card(body, actions)
+
+
+def summary_pending_card(sections: list[Link], left_out: list[Link] | None = None) -> dict[str, Any]:
+    """What replaces the answer card while the summary is written: the sections, still one click away."""
+    body: list[Element] = [
+        text("AIで要約しています。要約はこのあと別のメッセージで届きます。", weight="Bolder"),
+        text(
+            "要約は生成AIが作成したもので、誤りを含むことがあります。判断にはルールの本文を使ってください。",
+            isSubtle=True,
+        ),
+        *(_link_row(link) for link in sections),
+    ]
+    if left_out:
+        body.append(text("次の箇所は、本文に入力を止める対象と同じ言葉が含まれるため、要約に含めていません。", spacing="Medium"))
+        body.extend(_link_row(link) for link in left_out)
+    return adaptive_card(body, [contents_button()])
 
 
 def no_answer_card(question: str) -> dict[str, Any]:
@@ -271,10 +296,13 @@ def _sample(name: str) -> Any:
 
 SAMPLES = {
     "guide_contents": lambda: contents_card(_sample("contents")),
-    "guide_answer": lambda: answer_card(_sample("answer")),
+    "guide_answer": lambda: answer_card(_sample("answer"), summarize=True),
     "guide_answer_table": lambda: answer_card(_sample("answer_table")),
     "guide_answer_english": lambda: answer_card(_sample("answer_english")),
     "guide_no_answer": lambda: answer_card(_sample("no_answer")),
+    "guide_summary_pending": lambda: summary_pending_card(
+        [{"id": r["id"], "title": r["title"]} for r in _sample("answer")["results"]]
+    ),
     "guide_section": lambda: section_card(_sample("section")),
     "guide_section_parent": lambda: section_card(_sample("section_parent")),
     "guide_section_form": lambda: section_card(_sample("section_form")),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 
 from policy.guide import DEFAULT_GUIDELINE, Guide, SectionTree, load_guide
 from policy.guide.parser import parse
+from tests.support.model_servers import AnthropicServer, OpenAIServer, model_settings
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED = Path(os.environ.get("SHARED_DIR", REPO.parent / "shared"))
@@ -49,3 +51,16 @@ def tree() -> SectionTree:
 @pytest.fixture(scope="session")
 def guide() -> Guide:
     return load_guide()
+
+
+@pytest.fixture
+async def model_servers() -> AsyncIterator[tuple[AnthropicServer, OpenAIServer]]:
+    """Both services on loopback, answered through the real SDKs (for 「AIで要約」)."""
+    async with AnthropicServer() as anthropic_server, OpenAIServer() as openai_server:
+        yield anthropic_server, openai_server
+
+
+@pytest.fixture
+def models(model_servers: tuple[AnthropicServer, OpenAIServer]) -> dict[str, str]:
+    anthropic_server, openai_server = model_servers
+    return model_settings(openai_server, anthropic_server)

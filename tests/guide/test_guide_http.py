@@ -6,6 +6,7 @@ cards that come back are checked with ../shared/tools (schema, Teams light and d
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 from typing import Any
@@ -15,8 +16,11 @@ import pytest
 from app import StartupError
 from tests.conftest import RunningBot
 from tests.support.connector import Connector
+from tests.support.model_servers import Reply
 from tests.support.shared_tools import HOSTS, check_schema, render_card
 from tests.support.teams import SATO, YAMADA, User, conversation
+
+TANAKA = User("user-tanaka", "55555555-5555-5555-5555-555555555555", "田中 次郎")
 
 CARD_LIMIT = 28 * 1024  # Teams refuses bot messages larger than about 28 KB
 
@@ -167,3 +171,72 @@ async def test_cards_sent_over_http_validate_and_render(bot, connector, tmp_path
     check_schema("card", files).assert_clean()
     for host in HOSTS:
         render_card(files, host=host, out_dir=tmp_path / host).assert_clean()
+
+
+SUMMARY = "・個人番号や税・住民基本台帳の情報は入力しないでください。\n・機密性2以上の情報は入力禁止です。"
+AI_LABEL_TYPE = "AIGeneratedContent"
+
+
+async def test_ai_summary_quotes_only_the_rules_and_is_labelled(start_bot, models, model_servers, connector):
+    anthropic_server, openai_server = model_servers
+    bot = await start_bot(**models)
+    anthropic_server.queue(Reply(SUMMARY))
+    await bot.client.say(YAMADA, "/guide マイナンバーは入力していい?")
+    (answer,) = _cards(connector, YAMADA)
+    button = next(n for n in _walk(answer) if n.get("verb") == "guide.summarize")
+    assert button["title"] == "AIで要約" and button["data"]["sections"][0] == "2章5-1(1)"
+
+    pending = _invoke_card(*await bot.client.click(YAMADA, "guide.summarize", button["data"]))
+    assert "AIで要約しています" in _texts(pending)
+    assert _opens(pending) == button["data"]["sections"]
+
+    final = await connector.wait_for(lambda r: r.activity.get("type") == "message" and SUMMARY in r.text)
+    assert any(AI_LABEL_TYPE in (e.get("additionalType") or []) for e in final.activity["entities"])
+    assert "本コンテンツは生成AI（" in final.text  # the 6-5 notice
+    (request,) = anthropic_server.requests
+    # The model saw the rules' words and the instruction, never the question typed.
+    assert "住基情報や税情報などの特定個人情報" in request.last_user_text
+    assert "マイナンバーは入力していい" not in request.last_user_text
+    assert openai_server.requests == []
+    (record,) = await _records_soon(bot, "exchanges")  # written just after the final message
+    assert record["status"] == "answered" and record["service"] == "chatbot"
+
+
+async def _records_soon(bot: RunningBot, kind: str) -> list[dict[str, Any]]:
+    for _ in range(100):
+        if found := await bot.services.store.records(kind):
+            return found
+        await asyncio.sleep(0.05)
+    return []
+
+
+async def test_a_section_whose_words_trip_screening_is_left_out(start_bot, models, model_servers):
+    anthropic_server, _ = model_servers
+    bot = await start_bot(**models)
+    anthropic_server.queue(Reply(SUMMARY))
+    pending = _invoke_card(*await bot.client.click(YAMADA, "guide.summarize", {"sections": ["2章5-1(3)", "2章6-5"]}))
+    assert _opens(pending) == ["2章6-5", "2章5-1(3)"] and "要約に含めていません" in _texts(pending)
+    refused = _invoke_card(*await bot.client.click(YAMADA, "guide.summarize", {"sections": ["2章5-1(2)"]}))
+    assert "AIには送れません" in _texts(refused)
+
+
+async def test_no_summary_button_without_a_configured_service(bot, connector):
+    await bot.client.say(YAMADA, "/guide マイナンバーは入力していい?")
+    (answer,) = _cards(connector, YAMADA)
+    assert not [n for n in _walk(answer) if n.get("verb") == "guide.summarize"]
+
+
+@pytest.mark.parametrize("data", [{"sections": []}, {"sections": ["2章5"]}, {"sections": "2章6-5"},
+                                  {"sections": ["2章6-1", "2章6-2(1)", "2章6-3", "2章6-4"]}])
+async def test_summary_refuses_what_is_not_up_to_three_sections(bot, data):
+    card = _invoke_card(*await bot.client.click(YAMADA, "guide.summarize", data))
+    assert "見つかりませんでした" in _texts(card)
+
+
+async def test_summary_needs_permission(start_bot, models, model_servers, connector):
+    """田中 has no permission for any service (data/org.csv): no model is asked, he is told why."""
+    anthropic_server, openai_server = model_servers
+    bot = await start_bot(**models)
+    card = _invoke_card(*await bot.client.click(TANAKA, "guide.summarize", {"sections": ["2章6-5"]}))
+    assert "利用許可が必要です" in _texts(card)
+    assert anthropic_server.requests == [] and openai_server.requests == []
