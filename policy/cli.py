@@ -10,6 +10,7 @@ from typing import TextIO
 from .categories import categories
 from .datafile import RuleDataError
 from .engine import screen
+from .loading import load_all
 from .model import Verdict
 from .resend import masked_resend
 
@@ -85,8 +86,6 @@ def main(argv: list[str]) -> int:
 
 
 def check(stdout: TextIO) -> int:
-    from .loading import load_all
-
     try:
         n = load_all()
     except RuleDataError as exc:

@@ -68,10 +68,6 @@ def _alnum(ch: str) -> bool:
     return unicodedata.normalize("NFKC", ch).isascii() and ch.isalnum()
 
 
-def _digit(ch: str) -> bool:
-    return _is_digit(ch)
-
-
 _NUMBER_SEPARATORS = frozenset(" -.()\n\u3000ー－−‐")
 
 
@@ -81,15 +77,15 @@ def _whole_token(text: str, start: int, end: int) -> tuple[int, int]:
     identifier once the middle is masked (``1234 5678 9018 1234`` → ``**** 1234``)."""
     if start >= end:
         return start, end
-    number = any(_digit(c) for c in text[start:end])
+    number = any(_is_digit(c) for c in text[start:end])
     while start > 0 and (
         _alnum(text[start - 1])
-        or (number and start > 1 and text[start - 1] in _NUMBER_SEPARATORS and _digit(text[start - 2]))
+        or (number and start > 1 and text[start - 1] in _NUMBER_SEPARATORS and _is_digit(text[start - 2]))
     ):
         start -= 1
     while end < len(text) and (
         _alnum(text[end])
-        or (number and end + 1 < len(text) and text[end] in _NUMBER_SEPARATORS and _digit(text[end + 1]))
+        or (number and end + 1 < len(text) and text[end] in _NUMBER_SEPARATORS and _is_digit(text[end + 1]))
     ):
         end += 1
     return start, end
