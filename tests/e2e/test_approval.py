@@ -41,7 +41,11 @@ def flow(bot: Bot) -> dict[str, Any]:
         "value": {"action": {"type": "Action.Execute", "title": approve["title"], "verb": approve["verb"],
                              "data": approve.get("data", {})}, "trigger": "manual"},
     }
-    decided = bot.drive("--activity", json.dumps(invoke, ensure_ascii=False), chat="group", as_user="user-sato")
+    # The answer is generated after the invoke has been answered; --wait keeps the Playground
+    # open for the messages the bot then sends to 山田.
+    decided = bot.drive(
+        "--activity", json.dumps(invoke, ensure_ascii=False), "--wait", "5000", chat="group", as_user="user-sato"
+    )
     return {"requested": requested, "decided": decided, "held_requests": held_requests,
             "approver_card": approver_cards[0], "new_requests": bot.models.requests()[before:]}
 
@@ -60,7 +64,7 @@ def test_manager_sees_the_request_and_reason(flow: dict[str, Any]) -> None:
 
 
 def test_manager_approval_sends_the_prompt_and_the_answer_reaches_the_requester(flow: dict[str, Any]) -> None:
-    step = flow["decided"]["steps"][0]
+    step = flow["decided"]["steps"][0]  # the invoke; the --wait step collects what follows
     [to_bot] = step["toBot"]
     assert to_bot["activity"]["from"]["aadObjectId"] == SATO["aadObjectId"]
     assert to_bot["status"] == 200 and "承認" in card_text(to_bot["body"]["value"])
