@@ -143,8 +143,10 @@ def create_app(settings: Settings) -> web.Application:
 
 
 def main() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = Settings.load()
+    # An unknown level is reported by create_app's settings check, in the log it configures.
+    level = settings["LOG_LEVEL"] if settings["LOG_LEVEL"] in logging.getLevelNamesMapping() else "INFO"
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         app = create_app(settings)
     except StartupError as error:
@@ -154,5 +156,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    asyncio.set_event_loop_policy(asyncio.DefaultEventLoopPolicy())
     main()

@@ -27,6 +27,10 @@ class Setting:
 SETTINGS: tuple[Setting, ...] = (
     Setting("PORT", "3978", "HTTP port of the bot (`POST /api/messages`, `GET /healthz`)."),
     Setting("HOST", "0.0.0.0", "Address the HTTP server binds to."),
+    Setting(
+        "LOG_LEVEL", "INFO", "Python log level of the bot's own log (prompts and secrets are never logged).",
+        choices=("DEBUG", "INFO", "WARNING", "ERROR"),
+    ),
     Setting("MicrosoftAppId", "", "Bot's Entra application (client) id. Empty: local run only."),
     Setting("MicrosoftAppPassword", "", "Client secret of that application.", secret=True),
     Setting("MicrosoftAppTenantId", "", "City's tenant id: activities from other tenants are refused."),
