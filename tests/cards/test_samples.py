@@ -13,6 +13,7 @@ import subprocess
 import sys
 import textwrap
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -20,7 +21,7 @@ from typing import Any
 import pytest
 
 from cards.samples import SampleError, builders, write_samples
-from tests.support.shared_tools import HOSTS, REPO_ROOT, check_schema, render_card
+from tests.support.shared_tools import HOSTS, REPO_ROOT, ToolRun, check_schema, render_card
 
 
 @pytest.fixture(scope="module")
@@ -77,12 +78,22 @@ def test_every_sample_passes_the_card_schema(sample_files: list[Path]) -> None:
     assert len(run.records) == len(sample_files)
 
 
+@pytest.fixture(scope="module")
+def renders(sample_files: list[Path], tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[ToolRun, Path]]:
+    """Both Teams themes rendered at once (each run is a Chromium of its own)."""
+    preview = os.environ.get("CARD_PREVIEW_DIR")
+    out_dirs = {host: Path(preview) / host if preview else tmp_path_factory.mktemp(host) for host in HOSTS}
+    with ThreadPoolExecutor(len(HOSTS)) as pool:
+        runs = {host: pool.submit(render_card, sample_files, host, out_dirs[host]) for host in HOSTS}
+        return {host: (future.result(), out_dirs[host]) for host, future in runs.items()}
+
+
 @pytest.mark.tools
 @pytest.mark.parametrize("host", HOSTS)
-def test_every_sample_renders_without_events(sample_files: list[Path], host: str, tmp_path: Path) -> None:
-    preview = os.environ.get("CARD_PREVIEW_DIR")
-    out_dir = Path(preview) / host if preview else tmp_path
-    run = render_card(sample_files, host, out_dir)
+def test_every_sample_renders_without_events(
+    sample_files: list[Path], renders: dict[str, tuple[ToolRun, Path]], host: str
+) -> None:
+    run, out_dir = renders[host]
     run.assert_clean()
     assert len(run.records) == len(sample_files)
     assert all(r.get("rendered") for r in run.records)
