@@ -156,3 +156,16 @@ class Settings(Mapping[str, str]):
         return {
             s.name: ("(設定済み)" if self[s.name] else "") if s.secret else self[s.name] for s in SETTINGS
         }
+
+
+def markdown_table() -> str:
+    """The README's settings table; ``python settings.py`` prints it (a test keeps README.md in step)."""
+    rows = ["| 環境変数 | 意味 | 既定値 |", "|---|---|---|"]
+    for s in SETTINGS:
+        default = f"`{s.default}`" if s.default else "（空）"
+        rows.append(f"| `{s.name}` | {s.meaning.replace('|', '/')} | {default} |")
+    return "\n".join(rows)
+
+
+if __name__ == "__main__":
+    print(markdown_table())

@@ -129,7 +129,7 @@ async def test_the_masked_resend_sends_only_the_masked_text_once(bot, connector,
 
     status, body = await bot.client.click(YAMADA, cards.RESEND, data)
     assert status == 200 and cards.RESENT in json.dumps(body, ensure_ascii=False)
-    final = await connector.wait_for(lambda r: r.activity.get("type") == "message" and CHATBOT_NOTICE in r.text)
+    final = await connector.wait_for(lambda r: r.activity.get("type") == "message" and CHATBOT_NOTICE in r.text, timeout=60)
     (request,) = anthropic_server.requests
     # Exactly the masked text the card showed was sent.
     shown = next(item["text"] for block in card["body"] if block.get("style") == "emphasis" for item in block["items"])
@@ -163,7 +163,8 @@ async def test_service_switches_provider_and_the_choice_is_kept(bot, connector, 
 
 @pytest.mark.parametrize("failure", [Fail(500), Fail(429), Hang(5)], ids=["5xx", "429", "timeout"])
 async def test_an_outage_gives_the_retry_card_and_the_prompt_is_kept(start_bot, models, connector, anthropic_server, failure):
-    bot = await start_bot(**{**models, "LLM_TIMEOUT_S": "0.3", "LLM_MAX_RETRIES": "1"})
+    # A hung server is abandoned after LLM_TIMEOUT_S; generous enough for a busy CI machine.
+    bot = await start_bot(**{**models, "LLM_TIMEOUT_S": "1.5", "LLM_MAX_RETRIES": "1"})
     anthropic_server.queue(failure, failure)
     await bot.client.say(YAMADA, CLEAN)
     final = messages_of(connector)[-1]
@@ -177,7 +178,7 @@ async def test_an_outage_gives_the_retry_card_and_the_prompt_is_kept(start_bot, 
 
     status, body = await bot.client.click(YAMADA, cards.RETRY, retry["data"])
     assert status == 200 and cards.RETRIED in json.dumps(body, ensure_ascii=False)
-    await connector.wait_for(lambda r: r.activity.get("type") == "message" and CHATBOT_NOTICE in r.text)
+    await connector.wait_for(lambda r: r.activity.get("type") == "message" and CHATBOT_NOTICE in r.text, timeout=60)
     assert anthropic_server.requests[-1].last_user_text == CLEAN
 
 

@@ -67,7 +67,7 @@ async def test_settings_not_the_environment_configure_the_sdks(monkeypatch, anth
 async def test_failures_are_retried_then_reported(service, behaviours, kind, models, openai_server, anthropic_server):
     server = anthropic_server if service == "chatbot" else openai_server
     server.queue(*behaviours)
-    provider = build_providers(Settings({**models, "LLM_TIMEOUT_S": "0.3"}))[service]
+    provider = build_providers(Settings({**models, "LLM_TIMEOUT_S": "1"}))[service]
     with pytest.raises(ProviderError) as failure:
         await collect(provider)
     assert failure.value.kind == kind
@@ -88,5 +88,5 @@ async def test_a_retry_that_succeeds_is_invisible(service, models, openai_server
 async def test_a_stalled_stream_times_out(models, anthropic_server):
     anthropic_server.queue(Stall(after_chunks=1, seconds=5))
     with pytest.raises(ProviderError) as failure:
-        await collect(build_providers(Settings({**models, "LLM_TIMEOUT_S": "0.3"}))["chatbot"])
+        await collect(build_providers(Settings({**models, "LLM_TIMEOUT_S": "1"}))["chatbot"])
     assert failure.value.kind in ("timeout", "network")

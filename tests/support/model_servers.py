@@ -319,7 +319,7 @@ def model_settings(openai_server: OpenAIServer, anthropic_server: AnthropicServe
         "ANTHROPIC_BASE_URL": anthropic_server.base_url,
         "ANTHROPIC_API_KEY": "test-anthropic-key",
         "LLM_MAX_RETRIES": "2",
-        "LLM_TIMEOUT_S": "2",
+        "LLM_TIMEOUT_S": "10",
         "STREAM_INTERVAL_S": "0.05",
         **overrides,
     }
