@@ -7,6 +7,7 @@ rate-limit events and leases. Schema: ``storage/migrations/*.sql``, applied at o
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import random
 import re
@@ -100,16 +101,24 @@ class PostgresStore:
 
     async def open(self) -> None:
         try:
-            if self._schema:
-                async with await psycopg.AsyncConnection.connect(self._conninfo, autocommit=True) as conn:
-                    await conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(self._schema)))
+            # One plain connection first: an unreachable server fails here at once, not after
+            # the pool's timeout.
+            async with await psycopg.AsyncConnection.connect(self._conninfo, autocommit=True) as conn:
+                if self._schema:
+                    with contextlib.suppress(psycopg.errors.UniqueViolation):  # created by a concurrent open
+                        await conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(self._schema)))
             await self._pool.open(wait=True, timeout=15)
         except (psycopg.OperationalError, PoolTimeout) as error:
+            await self._pool.close()  # stop its reconnect attempts
             raise StoreUnavailableError(
                 f"PostgreSQL に接続できません ({urlsplit(self._conninfo).hostname}): {error}"
             ) from error
-        async with self._pool.connection() as conn:
-            applied = await migrate(conn)
+        try:
+            async with self._pool.connection() as conn:
+                applied = await migrate(conn)
+        except BaseException:
+            await self._pool.close()
+            raise
         if applied:
             log.info("storage migrations applied: %s", applied)
 
@@ -307,13 +316,22 @@ class PostgresStore:
                 await conn.execute(sql.SQL("VACUUM {}").format(sql.Identifier(table)))
 
     async def hit(self, bucket: str, window_s: float) -> int:
-        rows = await self._fetch(
-            "WITH gone AS (DELETE FROM hits WHERE bucket = %(b)s AND at <= now() - make_interval(secs => %(w)s)),"
-            " added AS (INSERT INTO hits (bucket, at) VALUES (%(b)s, now()))"
-            " SELECT count(*) + 1 FROM hits WHERE bucket = %(b)s AND at > now() - make_interval(secs => %(w)s)",
-            {"b": bucket, "w": window_s},
-        )
-        return int(rows[0][0])
+        params = {"b": bucket, "w": window_s}
+        async with self._pool.connection() as conn:
+            # Hits on one bucket take turns, so concurrent requests on several instances each see
+            # the others' events (a snapshot alone would let a burst through uncounted).
+            await conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(current_schema() || ':hit:' || %(b)s, 0))",
+                               params)
+            await conn.execute(
+                "DELETE FROM hits WHERE bucket = %(b)s AND at <= clock_timestamp() - make_interval(secs => %(w)s)", params
+            )
+            await conn.execute("INSERT INTO hits (bucket, at) VALUES (%(b)s, clock_timestamp())", params)
+            cursor = await conn.execute(
+                "SELECT count(*) FROM hits WHERE bucket = %(b)s AND at > clock_timestamp() - make_interval(secs => %(w)s)",
+                params,
+            )
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
 
     async def try_lease(self, name: str, owner: str, ttl_s: float) -> bool:
         rows = await self._fetch(

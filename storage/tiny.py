@@ -31,7 +31,7 @@ from tinydb.table import Table
 
 from storage.base import Doc, PurgeResult, Where
 from storage.jsonl import JsonlStorage, fsync_dir
-from storage.values import check_kind, group_key, iso, options, plain, prepare_record
+from storage.values import check_kind, clone, group_key, iso, options, plain, prepare_record
 
 T = TypeVar("T")
 LEASES = "storage_leases"
@@ -181,7 +181,7 @@ class TinyStore:
     def _get(self, kind: str, key: str) -> Doc | None:
         with self._docs.log.lock:
             doc = self._docs.kind(kind).raw(key)
-            return plain(doc) if doc is not None else None
+            return clone(doc) if doc is not None else None
 
     def _put(self, kind: str, key: str, doc: Doc, now: datetime) -> None:
         table = self._docs.kind(kind)
@@ -200,7 +200,7 @@ class TinyStore:
             doc = {**old, **changes, "updated_at": iso(now)}
             doc["created_at"] = old.get("created_at") or iso(now)
             table.put(key, doc)
-            return plain(doc)
+            return clone(doc)
 
     def _delete(self, kind: str, key: str) -> bool:
         table = self._docs.kind(kind)
@@ -214,7 +214,7 @@ class TinyStore:
         with self._docs.log.lock:
             found = self._docs.kind(kind).search(where_query(where) & time_query("updated_at", None, updated_before))
             found.sort(key=lambda d: d.get("updated_at", ""), reverse=True)
-            return [plain(d) for d in found[:limit]]
+            return [clone(d) for d in found[:limit]]
 
     # --- records ---------------------------------------------------------------------
     async def append(self, kind: str, record: Doc) -> str:
@@ -238,8 +238,7 @@ class TinyStore:
         self, kind: str, n: int, *, since: datetime | None = None, until: datetime | None = None,
         where: Where | None = None,
     ) -> list[Doc]:
-        found = await self._run(self._records, check_kind(kind), since, until, where, None, True)
-        return random.sample(found, min(n, len(found)))
+        return await self._run(self._sample, check_kind(kind), n, since, until, where)
 
     async def count(
         self, kind: str, *, since: datetime | None = None, until: datetime | None = None, by: tuple[str, ...] = ()
@@ -295,10 +294,15 @@ class TinyStore:
                  limit: int | None, newest_first: bool) -> list[Doc]:
         result: list[Doc] = []
         for found in self._scan(kind, since, until, where, newest_first):
-            result.extend(plain(d) for d in found[: None if limit is None else limit - len(result)])
+            result.extend(clone(d) for d in found[: None if limit is None else limit - len(result)])
             if limit is not None and len(result) >= limit:
                 break
         return result
+
+    def _sample(self, kind: str, n: int, since: datetime | None, until: datetime | None,
+                where: Where | None) -> list[Doc]:
+        found = [doc for month in self._scan(kind, since, until, where, False) for doc in month]
+        return [clone(doc) for doc in random.sample(found, min(n, len(found)))]
 
     def _count(self, kind: str, since: datetime | None, until: datetime | None,
                by: tuple[str, ...]) -> dict[tuple[Any, ...], int]:

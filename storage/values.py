@@ -55,6 +55,15 @@ def plain(doc: Mapping[str, Any]) -> Doc:
     return json.loads(dumps(doc))
 
 
+def clone(value: Any) -> Any:
+    """A deep copy of stored JSON data (several times faster than a JSON round trip)."""
+    if isinstance(value, dict):
+        return {k: clone(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [clone(v) for v in value]
+    return value
+
+
 def new_id() -> str:
     return uuid.uuid4().hex
 

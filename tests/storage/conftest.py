@@ -51,8 +51,25 @@ def postgres_url() -> Iterator[str]:
     schema = f"test_storage_{uuid.uuid4().hex[:12]}"
     separator = "&" if "?" in server else "?"
     yield f"{server}{separator}schema={schema}"
+    _drop_schema(server, schema)
+
+
+def _drop_schema(server: str, schema: str) -> None:
+    """Drop the test's schema; sessions a test left open inside it are ended rather than waited for."""
+    drop = sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema))
     with psycopg.connect(server, autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema)))
+        conn.execute("SET lock_timeout = '3s'")
+        try:
+            conn.execute(drop)
+        except psycopg.errors.LockNotAvailable:
+            conn.execute(
+                "SELECT pg_terminate_backend(l.pid) FROM pg_locks l"
+                " JOIN pg_class c ON c.oid = l.relation JOIN pg_namespace n ON n.oid = c.relnamespace"
+                " WHERE n.nspname = %s AND l.pid <> pg_backend_pid()",
+                (schema,),
+            )
+            conn.execute("SET lock_timeout = 0")
+            conn.execute(drop)
 
 
 @pytest.fixture(params=BACKENDS)
