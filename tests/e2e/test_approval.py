@@ -68,7 +68,7 @@ def test_manager_approval_sends_the_prompt_and_the_answer_reaches_the_requester(
     [to_bot] = step["toBot"]
     assert to_bot["activity"]["from"]["aadObjectId"] == SATO["aadObjectId"]
     assert to_bot["status"] == 200 and "承認" in card_text(to_bot["body"]["value"])
-    assert len(flow["new_requests"]) == 1
+    assert [r.last_user_text for r in flow["new_requests"]] == [CONFIRM]  # what was approved, unchanged
     to_requester = [a for a in bot_activities(flow["decided"]) if a["conversation"]["id"] == "personal-chat-1"]
     final = [a for a in to_requester if a["type"] == "message" and ANSWER in (a.get("text") or "")]
     assert final and "本コンテンツは生成AI（" in final[-1]["text"]
