@@ -92,10 +92,11 @@ async def on_prompt(turn: Turn) -> None:
     # 4, 7-1: only people in the org table with permission for their service get further.
     if await approvals.admit(turn, await _service_of(turn)) is None:
         return
+    started = time.monotonic()
     screening = screen(text)
-    screen_ms = _ms(received)
+    screen_ms = _ms(started)
     if screening.verdict == Verdict.BLOCK:
-        await block(turn, text, screening, screen_ms)
+        await block(turn, text, screening, received, screen_ms)
     elif screening.verdict == Verdict.CONFIRM:
         exchange = await _exchange(turn, text, screening, await _service_of(turn), "held")
         exchange.latency_ms = {"screen": screen_ms, "first_token": None, "total": _ms(received)}
@@ -105,7 +106,7 @@ async def on_prompt(turn: Turn) -> None:
         await forward(turn, text, screening, received=received, screen_ms=screen_ms)
 
 
-async def block(turn: Turn, text: str, screening: Screening, screen_ms: int) -> None:
+async def block(turn: Turn, text: str, screening: Screening, received: float, screen_ms: int) -> None:
     """5-1: nothing leaves; the card lists each finding and offers a masked resend when possible."""
     store = turn.services.store
     resend = None
@@ -118,7 +119,7 @@ async def block(turn: Turn, text: str, screening: Screening, screen_ms: int) -> 
         resend = (await chat.keep_prompt(store, turn.actor.aad_object_id, masked, "resend"), masked)
     await turn.send_card(cards.block_card(finding_views(screening), resend))
     exchange = await _exchange(turn, text, screening, await _service_of(turn), "blocked")
-    exchange.latency_ms = {"screen": screen_ms, "first_token": None, "total": None}
+    exchange.latency_ms = {"screen": screen_ms, "first_token": None, "total": _ms(received)}
     await chat.record(store, exchange)
 
 
@@ -223,10 +224,12 @@ async def _send_kept(turn: Turn, data: dict[str, Any], purpose: str, done: str) 
     screening = screen(text)  # again: the rules may have changed, and nothing unscreened leaves
     if screening.verdict >= Verdict.CONFIRM:
         return cards.block_card(finding_views(screening))
-    service = kept.get("service")
 
     async def work(later: Turn) -> None:
-        await forward(later, text, screening, service=service)
+        service = kept.get("service") or await _service_of(later)
+        # Permission may have changed since the button was sent (4, 7-1).
+        if await approvals.admit(later, service) is not None:
+            await forward(later, text, screening, service=service)
 
     answer_later(turn, work)
     return done
