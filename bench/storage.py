@@ -100,9 +100,9 @@ async def fill_postgres(server: str, schema: str, start: int, stop: int, total: 
             INSERT INTO records (kind, id, at, doc)
             SELECT 'exchanges', id, at, jsonb_build_object(
                 'id', id, 'at', to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"'),
-                'user_id', 'user-' || (i % 3000), 'user_name', '職員',
-                'department', ({departments})[1 + i % {len(DEPARTMENTS)}], 'division', '部',
-                'service', (ARRAY['chatbot','chatgpt'])[1 + i % 2], 'provider', 'anthropic',
+                'user_id', 'user-' || mod(i, 3000), 'user_name', '職員',
+                'department', ({departments})[1 + mod(i, {len(DEPARTMENTS)})::int], 'division', '部',
+                'service', (ARRAY['chatbot','chatgpt'])[1 + mod(i, 2)::int], 'provider', 'anthropic',
                 'model', 'claude-haiku-4-5', 'verdict', 'allow', 'categories', '[]'::jsonb,
                 'input_masked', repeat('会議の議事録を要約してください。', 4), 'input_chars', 64,
                 'answer_masked', repeat('要約です。', 20), 'answer_flagged', false, 'status', 'answered',

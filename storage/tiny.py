@@ -18,6 +18,7 @@ import asyncio
 import fcntl
 import os
 import random
+import threading
 import time
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterator
@@ -114,6 +115,8 @@ class TinyStore:
         self._documents: LogDB | None = None
         self._partitions: dict[Path, LogDB] = {}
         self._loaded: OrderedDict[Path, None] = OrderedDict()
+        # Guards the two maps above: worker threads open, touch and drop partitions concurrently.
+        self._partitions_lock = threading.Lock()
         self._hits: dict[str, deque[float]] = {}
 
     async def open(self) -> None:
@@ -249,10 +252,11 @@ class TinyStore:
         return self.directory / "records" / kind / f"{start:%Y-%m}.jsonl"
 
     def _partition(self, path: Path) -> LogDB:
-        db = self._partitions.get(path)
-        if db is None:
-            db = self._partitions[path] = LogDB(path, storage=JsonlStorage)
-        return db
+        with self._partitions_lock:
+            db = self._partitions.get(path)
+            if db is None:
+                db = self._partitions[path] = LogDB(path, storage=JsonlStorage)
+            return db
 
     def _months(self, kind: str, since: datetime | None, until: datetime | None) -> list[tuple[datetime, Path]]:
         """Existing partitions of ``kind`` overlapping ``[since, until)``, oldest first."""
@@ -283,12 +287,16 @@ class TinyStore:
 
     def _touch(self, path: Path) -> None:
         """Keep the replayed state of the most recently read months only (memory stays bounded)."""
-        self._loaded[path] = None
-        self._loaded.move_to_end(path)
-        while len(self._loaded) > self._loaded_limit:
-            old, _ = self._loaded.popitem(last=False)
-            if old in self._partitions:
-                self._partitions[old].log.unload()
+        evicted = []
+        with self._partitions_lock:
+            self._loaded[path] = None
+            self._loaded.move_to_end(path)
+            while len(self._loaded) > self._loaded_limit:
+                old, _ = self._loaded.popitem(last=False)
+                if old in self._partitions:
+                    evicted.append(self._partitions[old])
+        for db in evicted:  # outside the map's lock: unloading takes the partition's own lock
+            db.log.unload()
 
     def _records(self, kind: str, since: datetime | None, until: datetime | None, where: Where | None,
                  limit: int | None, newest_first: bool) -> list[Doc]:
@@ -334,8 +342,9 @@ class TinyStore:
                     removed += len(table)
                     if not dry_run:
                         db.close()
-                        del self._partitions[path]
-                        self._loaded.pop(path, None)
+                        with self._partitions_lock:
+                            self._partitions.pop(path, None)
+                            self._loaded.pop(path, None)
                         path.unlink()
                         fsync_dir(path.parent)
                     continue

@@ -41,7 +41,7 @@ def _server_url() -> str:
     if _in_ci():
         pytest.fail(f"CI needs PostgreSQL for the storage tests: {reason}")
     _skipped.append(reason)
-    pytest.skip(f"PostgreSQL storage tests skipped: {reason} (see README, 'Tests on PostgreSQL')")
+    pytest.skip(f"PostgreSQL storage tests skipped: {reason} (see storage/README.md, 'Tests on PostgreSQL')")
 
 
 @pytest.fixture
@@ -108,5 +108,5 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.write_sep("-", "storage", yellow=True)
         terminalreporter.write_line(
             f"{len(_skipped)} PostgreSQL storage tests were SKIPPED: {_skipped[0]}. "
-            "Set TEST_POSTGRES_URL=postgresql://USER@HOST:PORT/DB to run them (README: 'Tests on PostgreSQL')."
+            "Set TEST_POSTGRES_URL=postgresql://USER@HOST:PORT/DB to run them (storage/README.md: 'Tests on PostgreSQL')."
         )
