@@ -16,6 +16,7 @@ from workflows.monitoring import (
     STATUSES,
     VERDICTS,
     category_name,
+    category_verdict,
     week_label,
 )
 
@@ -38,7 +39,7 @@ def service_label(key: str) -> str:
 
 _ENV.globals.update(
     findings=FINDINGS, verdicts=VERDICTS, services=SERVICES, statuses=STATUSES, jst=jst,
-    category_name=category_name, week_label=week_label, service_label=service_label, plain=str,
+    category_name=category_name, category_verdict=category_verdict, week_label=week_label, service_label=service_label, plain=str,
 )
 
 

@@ -66,6 +66,12 @@ def category_name(category: str) -> str:
     return info.display_name if info else category
 
 
+def category_verdict(category: str) -> str:
+    """The verdict the category table gives a finding of this category (``block``, ``confirm`` …)."""
+    info = categories().get(category)
+    return info.verdict.label if info else ""
+
+
 def parse_time(value: Any) -> datetime:
     moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
     if moment.tzinfo is None:

@@ -62,7 +62,9 @@ async def test_the_dashboard_shows_statistics_tables_and_charts(site):
         assert f"<h2>{heading}</h2>" in html
     assert '<table class="stats" aria-label="所属別の統計">' in html
     assert "<td class=\"label\">市民課</td><td>8</td><td>2</td>" in html
-    assert "個人番号（マイナンバー）" in html  # categories by their display names
+    # Categories by their display names, with the verdict the category table gives them.
+    assert '<td class="label">個人番号（マイナンバー）</td><td class="label">ブロック</td><td>1</td>' in html
+    assert '<td class="label">個人情報の可能性</td><td class="label">確認</td><td>1</td>' in html
     for name in ("weekly", "departments", "categories"):
         assert f'<img src="/admin/charts/{name}.png?weeks=8' in html
 
