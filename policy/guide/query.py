@@ -43,7 +43,9 @@ def analyse(question: str, synonyms: Synonyms) -> Query:
         # One concept: the guideline's words, and the question's own word at a discount (a new
         # edition may use it, but it must not outweigh the words the rules use today).
         own = [{t: w * OWN_WORD_WEIGHT for t, w in _weights(c).items()} for c in chunks(words, synonyms.stopwords)]
-        known = _merge(own + [_weights(c) for c in chunks(target, synonyms.stopwords)])
+        # The guideline's word itself (生成物, 秘密保持契約) weighs as much as its parts.
+        whole = [dict.fromkeys(target.split(), 1.0)]
+        known = _merge(own + [_weights(c) for c in chunks(target, synonyms.stopwords)] + whole)
         concepts.append({t: w * KNOWN_WEIGHT for t, w in known.items()})
     concepts = [c for c in concepts if c]
     text = joined(segments)
