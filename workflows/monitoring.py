@@ -14,12 +14,12 @@ import dataclasses
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from policy.categories import categories
 from storage.base import Doc, Store
+from workflows.forms import JST, SERVICE_NAMES
 
 EXCHANGES = "exchanges"
 REVIEWS = "reviews"
@@ -27,7 +27,6 @@ AUDIT = "audit"
 APPROVALS = "approvals"
 REPORTS = "reports"
 
-JST = ZoneInfo("Asia/Tokyo")
 
 # The three sample checks of 3章1-1 and what the reviewer looks for in each.
 CHECKS: tuple[tuple[str, str, str], ...] = (
@@ -48,7 +47,7 @@ FINDINGS: dict[str, str] = {
 
 VERDICTS: dict[str, str] = {"allow": "許可", "notice": "注意", "confirm": "確認", "block": "ブロック"}
 STATUSES: dict[str, str] = {"answered": "回答", "blocked": "送信せず", "held": "保留", "failed": "失敗"}
-SERVICES: dict[str, str] = {"chatbot": "生成AI総合案内チャットボット", "chatgpt": "ChatGPT"}
+SERVICES = SERVICE_NAMES
 
 FLAG_REASONS: dict[str, str] = {
     "answer_masked": "回答の個人情報をマスク",
@@ -96,7 +95,7 @@ def period(weeks: int, now: datetime) -> tuple[datetime, datetime]:
     if weeks < 1:
         raise ValueError("weeks must be at least 1")
     this_week = week_start(now)
-    return (this_week - timedelta(weeks=weeks - 1)).astimezone(ZoneInfo("UTC")), now
+    return (this_week - timedelta(weeks=weeks - 1)).astimezone(UTC), now
 
 
 @dataclass(frozen=True)
