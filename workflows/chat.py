@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import policy
@@ -23,6 +24,9 @@ USERS = "users"
 HISTORY = "history"
 PROMPTS = "prompts"
 EXCHANGES = "exchanges"
+
+# A button older than this no longer sends: the person has moved on, and the text should not linger.
+PROMPT_TTL = timedelta(hours=24)
 
 SYSTEM_PROMPT = (
     "あなたは松戸市職員の業務を補助するアシスタントです。日本語で、簡潔かつ丁寧に答えてください。"
@@ -95,7 +99,7 @@ async def keep_prompt(store: Store, user_id: str, text: str, purpose: str, servi
 
 
 async def take_prompt(store: Store, prompt_id: str, user_id: str, purpose: str) -> dict[str, Any] | None:
-    """The kept prompt, once, and only for the person it belongs to."""
+    """The kept prompt, once, only for the person it belongs to, and only within ``PROMPT_TTL``."""
     if not isinstance(prompt_id, str) or not prompt_id:
         return None
     doc = await store.get(PROMPTS, prompt_id)
@@ -103,6 +107,9 @@ async def take_prompt(store: Store, prompt_id: str, user_id: str, purpose: str) 
         return None
     if not await store.delete(PROMPTS, prompt_id):
         return None  # taken meanwhile (a double click)
+    created = doc.get("created_at")
+    if isinstance(created, str) and datetime.fromisoformat(created) < datetime.now(UTC) - PROMPT_TTL:
+        return None
     return doc
 
 
@@ -138,6 +145,8 @@ class Exchange:
     answer_flagged: bool = False
     error: str | None = None
     latency_ms: dict[str, int | None] = field(default_factory=dict)
+    # Known before the answer is sent, so the answer's 「この回答を報告」 button can name it.
+    id: str = field(default_factory=lambda: uuid.uuid4().hex)
 
 
 async def record(store: Store, exchange: Exchange) -> str:

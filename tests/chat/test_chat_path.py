@@ -4,7 +4,7 @@ loopback connector, both services answered by loopback model servers through the
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import aiohttp
@@ -15,7 +15,7 @@ from cards import chat as cards
 from tests.support.connector import Connector, Received
 from tests.support.model_servers import Fail, Hang, Reply
 from tests.support.teams import SATO, TENANT_ID, YAMADA, BotClient, User, message
-from workflows import applications, permissions
+from workflows import applications, chat, permissions
 
 CLEAN = "市民課の窓口時間を案内する文章を作ってください。"
 MY_NUMBER_PROMPT = "住民のマイナンバーは 1234 5678 9018 です。手続きの案内文を作ってください。"
@@ -306,3 +306,14 @@ async def test_without_a_valid_token_nothing_is_forwarded(start_bot, models, con
     status, _ = await bot.client.post(message(YAMADA, connector.url, CLEAN), headers={"Authorization": "Bearer x.y.z"})
     assert status == 401
     assert anthropic_server.requests == [] and connector.received == []
+
+
+async def test_an_old_button_sends_nothing(bot, connector, anthropic_server, monkeypatch):
+    await bot.client.say(YAMADA, MY_NUMBER_PROMPT)
+    (card,) = messages_of(connector)[0].cards
+    data = next(b for b in buttons(card) if b["verb"] == cards.RESEND)["data"]
+    monkeypatch.setattr(chat, "PROMPT_TTL", timedelta(0))
+    status, body = await bot.client.click(YAMADA, cards.RESEND, data)
+    assert status == 200 and cards.PROMPT_GONE in json.dumps(body, ensure_ascii=False)
+    assert anthropic_server.requests == []
+    assert await bot.services.store.get(chat.PROMPTS, data["prompt"]) is None  # and the text is gone
