@@ -126,7 +126,7 @@ def create_app(settings: Settings) -> web.Application:
         if not settings["MicrosoftAppId"]:
             log.warning("認証なしで動作しています (ALLOW_UNAUTHENTICATED=1): accepting UNAUTHENTICATED requests")
         stop_expiry = asyncio.Event()
-        expiry = asyncio.create_task(approvals.run_expiry(services, stop_expiry))
+        expiry = asyncio.create_task(approvals.run_expiry(services, adapter, stop_expiry))
         yield
         stop_expiry.set()
         await expiry

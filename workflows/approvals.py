@@ -197,6 +197,11 @@ async def take_text(store: Store, request_id: str) -> str | None:
     return doc["text"] if updated is not None else None
 
 
+async def undelivered(store: Store) -> list[dict[str, Any]]:
+    """Approved held messages whose delivery never started (e.g. the instance stopped)."""
+    return await store.find(KIND, where={"type": CONFIRM, "state": APPROVED, "delivered_at": ""})
+
+
 async def expire_due(store: Store, now: datetime | None = None) -> list[dict[str, Any]]:
     """Expire the pending requests whose time is up; returns those this call expired."""
     moment = now or _now()

@@ -51,6 +51,7 @@ BLOCKED_AFTER_APPROVAL = (
 DELIVERY_FAILED = "承認されたメッセージの送信中にエラーが発生しました。お手数ですが、もう一度入力してください。"
 REVOKED_REASON = "{service} の利用許可は取り消されています。引き続き使う場合は、改めて所属長に申請してください。"
 
+LEASE = "approvals.sweep"
 # Deliveries run after the invoke is answered; kept so they are not garbage-collected.
 _background: set[asyncio.Task[None]] = set()
 
@@ -341,19 +342,25 @@ async def expire(services: Services) -> int:
     return len(expired)
 
 
-async def run_expiry(services: Services, stop: asyncio.Event) -> None:
-    """Background sweep, started by ``app.create_app``; with several instances the lease lets
-    one of them sweep at a time."""
+async def run_expiry(services: Services, adapter: Any, stop: asyncio.Event) -> None:
+    """Background sweep, started by ``app.create_app``: expires overdue requests and delivers
+    approved messages whose delivery never started. With several instances the lease lets one
+    of them sweep at a time (and ``take_text`` makes a delivery happen once regardless)."""
     owner = uuid.uuid4().hex
     interval = services.settings.float("APPROVAL_SWEEP_SECONDS")
     while not stop.is_set():
         try:
-            if await services.store.try_lease("approvals.expiry", owner, interval * 2):
+            if await services.store.try_lease(LEASE, owner, interval * 2):
                 await expire(services)
+                for doc in await approvals.undelivered(services.store):
+                    await _deliver(services, adapter, doc)
         except Exception:
-            log.exception("approval expiry sweep failed")
+            log.exception("approval sweep failed")
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), interval)
+    # Hand the lease over at once (a zero-length renewal), so a restarted instance sweeps now.
+    with contextlib.suppress(Exception):
+        await services.store.try_lease(LEASE, owner, 0)
 
 
 # --- admin commands --------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import pytest
 from tests.approvals.conftest import actions, body_text, card_for, conversations_of, invoke_card, text_for
 from tests.support.model_servers import Reply
 from tests.support.teams import SATO, YAMADA, User
+from workflows import approvals
 
 HELD = "職員の山田さんの評価について文章を作って"
 
@@ -108,3 +109,21 @@ async def test_held_in_a_group_chat_is_answered_in_the_personal_chat(start_bot, 
     await bot.client.click(SATO, "approval.approve", actions(card)["approval.approve"])
     answer = await connector.wait_for(lambda r: "個別チャットでの回答です" in r.text)
     assert answer.conversation_id in conversations_of(connector, YAMADA)
+
+
+async def test_a_decision_whose_delivery_never_started_is_delivered_after_restart(
+    start_bot, connector, models, anthropic_server,
+) -> None:
+    first = await start_bot(**models)
+    request_id = await hold(first, connector)
+    # The instance stops right after the approval was written, before it could send anything.
+    sato = await first.services.org.person(SATO.aad_object_id)
+    await approvals.decide(first.services.store, request_id, actor=sato, actor_id=SATO.aad_object_id,
+                           approve=True, comment="")
+    await first.runner.cleanup()
+    assert not anthropic_server.requests
+
+    anthropic_server.queue(Reply("再開後に届いた回答です。"))
+    await start_bot(**models, APPROVAL_SWEEP_SECONDS="0.2")
+    await connector.wait_for(lambda r: "再開後に届いた回答です" in r.text)
+    assert [r.last_user_text for r in anthropic_server.requests] == [HELD]
