@@ -2,7 +2,8 @@
 
 Reads ``{"id", "question"}`` lines on stdin, writes ``{"id", "sections": [...]}`` lines in the
 same order, ``sections`` holding up to five leaf ids, best first. A line that cannot be read gets
-``"sections": []`` and an ``"error"``, so the output stays aligned with the input.
+``"sections": []`` and an ``"error"`` (and a count on stderr), so the output stays aligned with
+the input; the exit status is 0 once every line is answered, 2 when the guideline cannot be read.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ LIMIT = 5
 
 def answer_line(guide: Guide, line: str) -> dict[str, object]:
     try:
-        item = json.loads(line)
+        item = json.loads(line.lstrip("\ufeff"))  # a file saved with a BOM
     except json.JSONDecodeError as error:
         return {"id": None, "sections": [], "error": f"JSON として読めません: {error.msg}"}
     if not isinstance(item, dict):
@@ -31,6 +32,7 @@ def answer_line(guide: Guide, line: str) -> dict[str, object]:
 
 
 def run(guide: Guide, source: TextIO, sink: TextIO) -> int:
+    """Every line is answered, so the output stays aligned; unreadable ones are counted on stderr."""
     failures = 0
     for line in source:
         if not line.strip():
@@ -38,7 +40,9 @@ def run(guide: Guide, source: TextIO, sink: TextIO) -> int:
         answer = answer_line(guide, line)
         failures += "error" in answer
         sink.write(json.dumps(answer, ensure_ascii=False) + "\n")
-    return 1 if failures else 0
+    if failures:
+        print(f"{failures} 行を読めませんでした（出力の error を参照）。", file=sys.stderr)
+    return 0
 
 
 def main(argv: list[str]) -> int:

@@ -125,3 +125,8 @@ def test_cli_answers_each_line_in_order():
 def test_cli_keeps_bad_lines_in_place(guide, line, error):
     answer = answer_line(guide, line)
     assert answer["sections"] == [] and error in answer["error"]
+
+
+def test_cli_reads_a_bom_and_crlf(guide):
+    answer = answer_line(guide, '\ufeff{"id": "a", "question": "問い合わせ先は?"}\r\n')
+    assert answer == {"id": "a", "sections": answer["sections"]} and answer["sections"][0] == "4章"
