@@ -49,11 +49,12 @@ class AnthropicChat:
                 model=self.model, max_tokens=MAX_OUTPUT_TOKENS, system=system,
                 messages=payload, stream=True,  # type: ignore[arg-type]
             )
-            async for event in events:
-                if event.type == "message_start":
-                    model = event.message.model or None
-                elif event.type == "content_block_delta" and event.delta.type == "text_delta" and event.delta.text:
-                    yield Chunk(event.delta.text, model)
+            async with events:  # the HTTP response is closed even when the reader stops early
+                async for event in events:
+                    if event.type == "message_start":
+                        model = event.message.model or None
+                    elif event.type == "content_block_delta" and event.delta.type == "text_delta" and event.delta.text:
+                        yield Chunk(event.delta.text, model)
         except SDK_ERRORS as error:
             raise translate(error) from error
 

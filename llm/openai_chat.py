@@ -47,9 +47,10 @@ class OpenAIChat:
             response = await self._client.chat.completions.create(
                 model=self.model, messages=payload, stream=True  # type: ignore[arg-type]
             )
-            async for chunk in response:
-                if chunk.choices and chunk.choices[0].delta.content:
-                    yield Chunk(chunk.choices[0].delta.content, chunk.model or None)
+            async with response:  # the HTTP response is closed even when the reader stops early
+                async for chunk in response:
+                    if chunk.choices and chunk.choices[0].delta.content:
+                        yield Chunk(chunk.choices[0].delta.content, chunk.model or None)
         except SDK_ERRORS as error:
             raise translate(error) from error
 

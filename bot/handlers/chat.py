@@ -12,6 +12,7 @@ import logging
 import time
 import unicodedata
 from collections.abc import Awaitable, Callable
+from contextlib import aclosing
 from functools import partial
 from typing import Any
 
@@ -23,6 +24,7 @@ from bot.router import ActionError, ActionHandler, CommandHandler
 from bot.streaming import AnswerStream
 from bot.turn import Turn
 from cards import chat as cards
+from cards.report import answer_report_card
 from llm import SERVICES, Message, Provider, ProviderError
 from llm.base import model_label
 from policy.model import Screening, Verdict
@@ -155,12 +157,13 @@ async def forward(
     raw = ""
     model = provider.model
     try:
-        async for chunk in provider.stream(chat.SYSTEM_PROMPT, messages):
-            if latency["first_token"] is None:
-                latency["first_token"] = _ms(received)
-            raw += chunk.text
-            model = chunk.model or model
-            await stream.update(partial(visible_prefix, raw))
+        async with aclosing(provider.stream(chat.SYSTEM_PROMPT, messages)) as chunks:
+            async for chunk in chunks:
+                if latency["first_token"] is None:
+                    latency["first_token"] = _ms(received)
+                raw += chunk.text
+                model = chunk.model or model
+                await stream.update(partial(visible_prefix, raw))
         if not raw.strip():
             raise ProviderError("unavailable", "empty answer")
     except ProviderError as error:
@@ -187,7 +190,7 @@ async def forward(
         answer.text, provider=provider.provider_label, model=model_label(model),
         categories=screening.categories, flagged=answer.flagged,
     )
-    await stream.finish(final, ai_generated=True)
+    await stream.finish(final, card=answer_report_card(exchange.id), ai_generated=True)
     latency["total"] = _ms(received)
     await chat.remember_turn(store, user_id, service, text, answer.text, budget)
     exchange.status = "answered"
