@@ -46,6 +46,7 @@ _ENGLISH_SELF = regex.compile(
 _ENGLISH_LIST = regex.compile(r"(?<=[#0-9][ \t]*,[ \t]*)(?P<name>[A-Z][a-z]+[ \t]+[A-Z][a-z]+)")
 _INITIALS = regex.compile(r"(?<![A-Za-z])[A-Z][・.．][ \t]?[A-Z]\.?[ \t]*(?=様|さん|氏)")
 _SIGNATURE_REST = regex.compile(r"[\s」』）)。.敬具拝草々以上—\-]*")
+_COMPANY_BEFORE = regex.compile(r"(?:株式会社|有限会社|合同会社|合資会社|\((?:株|有)\)|社団法人|財団法人|法人)[ \t]*$")
 _JAPANESE = regex.compile(r"[一-龯々ァ-ヶ]")
 _NAME_CHARS = regex.compile(r"[一-龯々〆ヵヶぁ-んァ-ヶー]{1,4}")
 
@@ -137,6 +138,9 @@ def find_people(doc: Doc) -> list[Mention]:
             i = end_idx
             continue
         nxt = tokens[end_idx].surface if end_idx < n else ""
+        if _COMPANY_BEFORE.search(doc.text[max(0, start - 8) : start]):
+            i = end_idx  # 株式会社アイネス様: a company, not a person
+            continue
         if nxt in _PUBLIC_SUFFIXES:
             i = end_idx + 1
             continue
@@ -178,7 +182,7 @@ def _labelled_katakana(doc: Doc, known: list[Mention]) -> list[Mention]:
         before = doc.text[max(0, m.start() - 12) : m.start()]
         if _LABEL.search(before):
             out.append(Mention(m.start(), m.end(), "full", "label", False))
-        elif doc.text[m.end() : m.end() + 2].startswith(tuple(HONORIFICS)):
+        elif doc.text[m.end() : m.end() + 2].startswith(tuple(HONORIFICS)) and not _COMPANY_BEFORE.search(before):
             out.append(Mention(m.start(), m.end(), "surname", "honorific", False))
     return out
 

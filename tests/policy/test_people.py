@@ -39,6 +39,7 @@ CASES = [
     ("中川 由美、会社員、二人暮らし", "block", {"personal_info"}),
     ("新しく来た田中課長の歓迎会の案内文", "allow", set()),
     ("息子さんの進学祝いの文例", "allow", set()),
+    ("株式会社アイネス様への回答期限を延ばす依頼文", "allow", set()),
     ("Please use [Name] as a placeholder for the recipient.", "allow", set()),
 ]
 # fmt: on
