@@ -193,3 +193,14 @@ def test_every_menu_command_is_one_the_bot_routes(package: Path) -> None:
     routed = set(Router().commands)
     offered = {c["title"] for lst in manifest_of(package)["bots"][0]["commandLists"] for c in lst["commands"]}
     assert offered <= routed, offered - routed
+
+
+def test_release_build_needs_the_schema_check(tmp_path: Path) -> None:
+    done = build(tmp_path, {**IDS, "SHARED_TOOLS_DIR": str(tmp_path / "no-tools")}, "--release")
+    assert done.returncode == 1
+    assert "--release ではスキーマ検査が必要です" in done.stderr
+    assert not list((tmp_path / "build").iterdir())  # neither the package nor a partial one
+
+    done = build(tmp_path, {**IDS, "SHARED_TOOLS_DIR": str(tmp_path / "no-tools")})
+    assert done.returncode == 0, done.stderr
+    assert "スキーマ検査: 未実施" in done.stderr
