@@ -65,8 +65,9 @@ def test_top1_and_top3(guide):
 
 
 def test_extra_questions_do_not_regress(guide):
-    """80 questions written after the ranking was built (first-pass top-1 was 0.52-0.72 per batch;
-    vocabulary gaps they showed were then filled), kept as a floor against regressions."""
+    """100 questions written in four batches after the ranking was built. First-pass top-1 per batch
+    (before the vocabulary gaps each showed were filled) was 0.72, 0.60, 0.52 and 0.45: the fair
+    estimate for unseen questions. Kept as a floor against regressions."""
     top1, top3, misses = _score(guide, _questions(EXTRA))
     print(f"questions-extra.jsonl: top-1 {top1:.3f}, top-3 {top3:.3f}")
     assert top1 >= 0.70, "\n".join(misses)
