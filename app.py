@@ -19,7 +19,7 @@ from botframework.connector.auth import AuthenticationConstants
 import admin
 from bot import downloads, messages
 from bot.endpoint import MessagesEndpoint
-from bot.handlers import approvals
+from bot.handlers import approvals, chat
 from bot.proactive import Notifier
 from bot.router import Router
 from bot.services import Services
@@ -130,6 +130,7 @@ def create_app(settings: Settings) -> web.Application:
         yield
         stop_expiry.set()
         await expiry
+        await chat.finish_background()
         await close_providers(services.llm)
         await directory.close()
         await store.close()

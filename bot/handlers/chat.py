@@ -219,6 +219,14 @@ def answer_later(turn: Turn, work: Callable[[Turn], Awaitable[None]]) -> None:
     task.add_done_callback(_BACKGROUND.discard)
 
 
+async def finish_background(timeout_s: float = 10.0) -> None:
+    """On shutdown: let answers started from card clicks finish, for a bounded time."""
+    if _BACKGROUND:
+        _, pending = await asyncio.wait(set(_BACKGROUND), timeout=timeout_s)
+        for task in pending:
+            task.cancel()
+
+
 async def _send_kept(turn: Turn, data: dict[str, Any], purpose: str, done: str) -> str | dict[str, Any]:
     kept = await chat.take_prompt(turn.services.store, str(data.get("prompt", "")), turn.actor.aad_object_id, purpose)
     if kept is None:

@@ -317,3 +317,13 @@ async def test_an_old_button_sends_nothing(bot, connector, anthropic_server, mon
     assert status == 200 and cards.PROMPT_GONE in json.dumps(body, ensure_ascii=False)
     assert anthropic_server.requests == []
     assert await bot.services.store.get(chat.PROMPTS, data["prompt"]) is None  # and the text is gone
+
+
+async def test_an_answer_under_way_when_the_bot_stops_is_still_delivered(bot, connector, anthropic_server):
+    await bot.client.say(YAMADA, MY_NUMBER_PROMPT)
+    (card,) = messages_of(connector)[0].cards
+    data = next(b for b in buttons(card) if b["verb"] == cards.RESEND)["data"]
+    anthropic_server.queue(Reply("ゆっくり届く回答です。" * 4, chunk_delay=0.05))
+    await bot.client.click(YAMADA, cards.RESEND, data)
+    await bot.runner.cleanup()  # a restart right after the click
+    assert any(CHATBOT_NOTICE in r.text for r in messages_of(connector))
