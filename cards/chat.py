@@ -29,7 +29,6 @@ NOT_CONFIGURED = (
     "「/service {other}」で別のサービスに切り替えることもできます。"
 )
 SCREENING_FAILED = "回答の内容を確認できなかったため、表示を取りやめました。時間をおいてもう一度お試しください。"
-EMPTY_ANSWER = "{service}から回答がありませんでした。"
 SERVICE_CHANGED = "以後の質問は{service}に送ります。"
 SERVICE_UNKNOWN = "「{name}」というサービスはありません。「/service chatbot」または「/service chatgpt」を指定してください。"
 RESET_DONE = "{service}との会話をリセットしました。新しい話題からどうぞ。"

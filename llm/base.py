@@ -10,9 +10,6 @@ from urllib.parse import urlsplit
 Role = Literal["user", "assistant"]
 FailureKind = Literal["not_configured", "rate_limited", "timeout", "unavailable", "network", "auth", "rejected"]
 
-# Failures worth a "try again" button: the provider or the network, not the request itself.
-TRANSIENT: frozenset[str] = frozenset({"rate_limited", "timeout", "unavailable", "network"})
-
 # Answers longer than this are cut by the provider; plenty for a chat reply.
 MAX_OUTPUT_TOKENS = 2048
 
@@ -42,10 +39,6 @@ class ProviderError(Exception):
     def __init__(self, kind: FailureKind, detail: str = ""):
         super().__init__(f"{kind}: {detail}" if detail else kind)
         self.kind: FailureKind = kind
-
-    @property
-    def transient(self) -> bool:
-        return self.kind in TRANSIENT
 
 
 class Provider(Protocol):
