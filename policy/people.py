@@ -44,6 +44,14 @@ _ENGLISH_SELF = regex.compile(
     r"(?:I'm|I am|my name is|this is|name:|named|called)[ \t]+(?P<name>[A-Z][a-z]+(?:[ \t]+[A-Z][a-z]+){1,2})"
 )
 _ENGLISH_LIST = regex.compile(r"(?<=[#0-9][ \t]*,[ \t]*)(?P<name>[A-Z][a-z]+[ \t]+[A-Z][a-z]+)")
+# A romanised full name as the subject of what a resident does: "John Smith called about …".
+_ENGLISH_ACTOR = regex.compile(
+    r"(?<![A-Za-z])(?P<name>[A-Z][a-z]+[ \t]+[A-Z][a-z]+)(?=[ \t]+(?:called|phoned|asked|said|wrote|emailed|"
+    r"complained|visited|came|applied|requested|reported|submitted|lives|lived|moved|contacted|sent)\b)"
+)
+_CAPITALISED_BEFORE = regex.compile(r"[A-Z][a-z]*[ \t]+$")
+_NOT_NAMES = frozenset({"City", "Hall", "Office", "Center", "Centre", "Department", "Ward", "Station", "Park",
+                        "School", "Library", "Museum", "Company", "Team", "Group", "Council", "Prefecture"})
 _INITIALS = regex.compile(r"(?<![A-Za-z])[A-Z][・.．][ \t]?[A-Z]\.?[ \t]*(?=様|さん|氏)")
 _SIGNATURE_REST = regex.compile(r"[\s」』）)。.敬具拝草々以上—\-]*")
 _COMPANY_BEFORE = regex.compile(r"(?:株式会社|有限会社|合同会社|合資会社|\((?:株|有)\)|社団法人|財団法人|法人)[ \t]*$")
@@ -189,8 +197,11 @@ def _labelled_katakana(doc: Doc, known: list[Mention]) -> list[Mention]:
 
 def _english(doc: Doc) -> list[Mention]:
     out = [Mention(m.start(), m.end(), "surname", "english", False) for m in _ENGLISH_TITLE.finditer(doc.text)]
-    for pattern in (_ENGLISH_SELF, _ENGLISH_LIST):
+    for pattern in (_ENGLISH_SELF, _ENGLISH_LIST, _ENGLISH_ACTOR):
         for m in pattern.finditer(doc.text):
+            before = doc.text[max(0, m.start("name") - 20) : m.start("name")]
+            if _CAPITALISED_BEFORE.search(before) or _NOT_NAMES.intersection(m.group("name").split()):
+                continue  # part of a longer proper name: Matsudo City Hall
             out.append(Mention(m.start("name"), m.end("name"), "full", "english", False))
     return out
 

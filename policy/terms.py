@@ -42,9 +42,22 @@ def _pattern(node: dict) -> str:
 
 
 def terms_pattern(terms: Iterable[str]) -> str:
-    """The source of the pattern matching any of ``terms``."""
-    words = {t for t in terms if t}
-    return _pattern(_trie(words)) if words else "(?!)"
+    """The source of the pattern matching any of ``terms``.
+
+    A word that begins or ends with an ASCII letter must stand as a word there: "age" does not
+    match inside "garbage", nor "NDA" inside "agenda". Words are grouped by which ends need that.
+    """
+    groups: dict[tuple[bool, bool], list[str]] = {}
+    for t in {t for t in terms if t}:
+        key = (t[0].isascii() and t[0].isalpha(), t[-1].isascii() and t[-1].isalpha())
+        groups.setdefault(key, []).append(t)
+    if not groups:
+        return "(?!)"
+    parts = []
+    for (left, right), words in sorted(groups.items()):
+        body = _pattern(_trie(words))
+        parts.append(("(?<![A-Za-z])" if left else "") + body + ("(?![A-Za-z])" if right else ""))
+    return parts[0] if len(parts) == 1 else "|".join(f"(?:{p})" for p in parts)
 
 
 def compile_terms(terms: Iterable[str]) -> re.Pattern[str]:

@@ -22,6 +22,8 @@ CASES = [
     ("款\t項\t事業名\t予算額\t執行額\n2\t1\t庁舎維持管理事業\t412,300,000\t198,540,120", "allow", set()),
     ("機密保持契約を結んだベンダーから聞いた導入予定の自治体名をまとめて", "block", {"nda_secret"}),
     ("秘密保持契約のひな形に入る条項を教えて", "allow", set()),
+    ("Please prepare the agenda for the NDA review meeting.", "allow", set()),
+    ("NDAの締結手続きの流れを教えて", "allow", set()),
     ("ログインIDは admin、パスワードは P@ssw0rd2026 です", "block", {"credential"}),
     ("Authorization: Bearer abcDEF123456ghiJKL789xyz", "block", {"credential"}),
     ("APIキーを環境変数で管理する方法は？", "allow", set()),

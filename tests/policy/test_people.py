@@ -17,6 +17,8 @@ CASES = [
     # surname with 様/さん and a case detail asks (rule 1)
     ("中島様から騒音の苦情が入りました", "confirm", {"possible_personal"}),
     ("Mrs. Johnson asked about garbage collection.", "confirm", {"possible_personal"}),
+    ("John Smith called about the garbage schedule again.", "confirm", {"possible_personal"}),
+    ("Matsudo City Hall called a meeting for Friday.", "allow", set()),
     ("K・Y様（70代）からご要望がありました", "confirm", {"possible_personal"}),
     ("返信文の最後に\n\n高木", "confirm", {"possible_personal"}),
     # sensitive facts about an identified person (rule 6)
