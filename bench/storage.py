@@ -10,6 +10,7 @@ At each size the log is first filled up to that many exchanges (in bulk, spread 
 * ``append``: ``--writes`` acknowledged single appends (fsync / commit each), p50 and p95;
 * ``sample``: ``store.sample("exchanges", 50)`` over the last 30 days, and with a department
   filter, median of 5, after a first (cold) call that TinyDB spends replaying the months' files;
+  also the process CPU time of a sample (the work itself, apart from waiting on a busy machine);
 * ``count``: exchanges of those 30 days grouped by department and service.
 
 Bulk filling uses the backends' own formats (TinyDB: the JSONL log in 10 000-line fsynced
@@ -120,6 +121,14 @@ async def timed(call: Callable[[], Awaitable[Any]]) -> float:
     return (time.perf_counter() - started) * 1000
 
 
+async def cpu_timed(call: Callable[[], Awaitable[Any]]) -> float:
+    """CPU time of this process (all threads) for the call: the work itself, without waiting for a
+    busy machine's CPUs. For PostgreSQL it leaves out the server's share."""
+    started = time.process_time()
+    await call()
+    return (time.process_time() - started) * 1000
+
+
 def quantile(values: list[float], q: float) -> float:
     return sorted(values)[min(len(values) - 1, int(q * len(values)))]
 
@@ -135,13 +144,14 @@ async def measure(store: Store, writes: int, now: datetime) -> dict[str, float]:
     filtered = [
         await timed(lambda: store.sample("exchanges", 50, since=month, until=until, where=department)) for _ in range(5)
     ]
+    cpu = [await cpu_timed(lambda: store.sample("exchanges", 50, since=month, until=until)) for _ in range(3)]
     picked = await store.sample("exchanges", 50, since=month, until=until)
     assert len(picked) == 50 and all(iso(month) <= r["at"] < iso(until) for r in picked)
     counted = await timed(lambda: store.count("exchanges", since=month, until=until, by=("department", "service")))
     return {
         "append_p50": statistics.median(latencies), "append_p95": quantile(latencies, 0.95),
         "sample_cold": cold, "sample": statistics.median(plain), "sample_department": statistics.median(filtered),
-        "count": counted,
+        "count": counted, "sample_cpu": statistics.median(cpu),
     }
 
 
@@ -180,7 +190,7 @@ async def run(args: argparse.Namespace) -> None:
     total = sizes[-1]
     filled = 0
     header = f"{'exchanges':>10} {'fill s':>7} {'append p50':>11} {'p95':>7} {'sample cold':>12} " \
-             f"{'sample':>7} {'+dept':>7} {'count':>7}  (ms)"
+             f"{'sample':>7} {'+dept':>7} {'count':>7} {'sample cpu':>11}  (ms)"
     try:
         store = open_store(url)
         await store.open()  # PostgreSQL: creates the schema and applies the migrations
@@ -205,7 +215,7 @@ async def run(args: argparse.Namespace) -> None:
                 await store.close()
             print(f"{size:>10} {fill_s:>7.1f} {figures['append_p50']:>11.2f} {figures['append_p95']:>7.2f} "
                   f"{figures['sample_cold']:>12.1f} {figures['sample']:>7.1f} {figures['sample_department']:>7.1f} "
-                  f"{figures['count']:>7.1f}", flush=True)
+                  f"{figures['count']:>7.1f} {figures['sample_cpu']:>11.1f}", flush=True)
     finally:
         if not args.keep:
             cleanup()
