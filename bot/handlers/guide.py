@@ -79,7 +79,7 @@ async def summarize(turn: Turn, data: dict[str, Any]) -> ActionResult:
     if await approvals.admit(turn, service) is None:  # 2章4, 7-1: it is a use of generative AI
         raise ActionError(NOT_ALLOWED)
     # Nothing unscreened leaves, not even the rules' own words: a section whose text trips screening
-    # (5-1(2) names 秘密情報, 5-1(3) 非公開) is left out of the summary and named instead.
+    # (5-1(3) names 非公開情報) is left out of the summary and named instead.
     allowed = [i for i in ids if chat.screen(summary_prompt(tree, [i])).verdict < Verdict.CONFIRM]
     prompt = summary_prompt(tree, allowed)
     screening = chat.screen(prompt)
