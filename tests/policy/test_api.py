@@ -82,6 +82,10 @@ def test_allowed_text_has_no_resend() -> None:
     assert masked_resend(text, screen(text)) is None
 
 
+def test_load_all_validates_every_rule_file() -> None:
+    assert policy.load_all() >= 20
+
+
 def test_screening_fails_closed() -> None:
     result = screen(None)  # type: ignore[arg-type]
     assert result.verdict is Verdict.BLOCK and result.error
