@@ -182,10 +182,10 @@ class TinyStore:
         return await self._run(self._get, check_kind(kind), key)
 
     async def put(self, kind: str, key: str, doc: Doc) -> None:
-        await self._run(self._put, check_kind(kind), key, plain(doc), datetime.now(UTC))
+        await self._run(self._put, check_kind(kind), key, plain(doc))
 
     async def update(self, kind: str, key: str, changes: Doc, *, expect: Where | None = None) -> Doc | None:
-        return await self._run(self._update, check_kind(kind), key, plain(changes), expect, datetime.now(UTC))
+        return await self._run(self._update, check_kind(kind), key, plain(changes), expect)
 
     async def delete(self, kind: str, key: str) -> bool:
         return await self._run(self._delete, check_kind(kind), key)
@@ -200,17 +200,19 @@ class TinyStore:
             doc = self._docs.kind(kind).raw(key)
             return clone(doc) if doc is not None else None
 
-    def _put(self, kind: str, key: str, doc: Doc, now: datetime) -> None:
+    def _put(self, kind: str, key: str, doc: Doc) -> None:
         table = self._docs.kind(kind)
         with self._docs.log.lock:
+            now = datetime.now(UTC)  # taken under the lock, so updated_at follows the log's order
             old = table.raw(key)
             doc["created_at"] = (old or {}).get("created_at") or doc.get("created_at") or iso(now)
             doc["updated_at"] = iso(now)
             table.put(key, doc)
 
-    def _update(self, kind: str, key: str, changes: Doc, expect: Where | None, now: datetime) -> Doc | None:
+    def _update(self, kind: str, key: str, changes: Doc, expect: Where | None) -> Doc | None:
         table = self._docs.kind(kind)
         with self._docs.log.lock:
+            now = datetime.now(UTC)
             old = table.raw(key)
             if old is None or not Match(expect)(old):
                 return None
@@ -389,11 +391,12 @@ class TinyStore:
         return len(events)
 
     async def try_lease(self, name: str, owner: str, ttl_s: float) -> bool:
-        return await self._run(self._try_lease, name, owner, ttl_s, datetime.now(UTC))
+        return await self._run(self._try_lease, name, owner, ttl_s)
 
-    def _try_lease(self, name: str, owner: str, ttl_s: float, now: datetime) -> bool:
+    def _try_lease(self, name: str, owner: str, ttl_s: float) -> bool:
         table = self._docs.kind(LEASES)
         with self._docs.log.lock:
+            now = datetime.now(UTC)
             held = table.raw(name)
             if held and held["owner"] != owner and held["expires_at"] > iso(now):
                 return False
