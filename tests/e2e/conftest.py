@@ -8,8 +8,10 @@ servers (``tests/support/model_servers.py``) running in a thread of the test pro
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -36,6 +38,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 # Importing the bot (model SDKs, screening dictionaries) takes about 15 s of CPU; on a busy CI
 # machine that is a minute or more of wall time.
 STARTUP_TIMEOUT_S = 240
+
+
+def _die_with_parent() -> None:
+    """Runs in the bot's process before app.py: a killed test run must not leave the bot behind."""
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
 
 
 def free_port() -> int:
@@ -238,7 +246,8 @@ def bot(models: ModelServers, tmp_path_factory: pytest.TempPathFactory) -> Itera
     with log.open("wb") as out:
         # cwd outside the checkout: a developer's .env must not change the bot under test.
         process = subprocess.Popen(
-            [sys.executable, str(REPO_ROOT / "app.py")], cwd=work, env=env, stdout=out, stderr=subprocess.STDOUT
+            [sys.executable, str(REPO_ROOT / "app.py")], cwd=work, env=env, stdout=out, stderr=subprocess.STDOUT,
+            preexec_fn=_die_with_parent,
         )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + STARTUP_TIMEOUT_S
