@@ -46,7 +46,7 @@ def models(openai_server: OpenAIServer, anthropic_server: AnthropicServer) -> di
 def conversations_of(connector: Connector, user: User) -> set[str]:
     """The personal conversations with ``user``: their own and any the bot opened."""
     opened = {c["id"] for c in connector.conversations
-              if any(m.get("aadObjectId") == user.aad_object_id for m in c.get("members") or [])}
+              if any(m.get("id") in (user.aad_object_id, user.channel_id) for m in c.get("members") or [])}
     return {f"a:personal-{user.channel_id}", *opened}
 
 
@@ -82,7 +82,7 @@ def body_text(card: dict[str, Any]) -> str:
     return "\n".join(out)
 
 
-async def card_for(connector: Connector, user: User, verb: str, timeout: float = 10) -> dict[str, Any]:
+async def card_for(connector: Connector, user: User, verb: str, timeout: float = 30) -> dict[str, Any]:
     """The newest card with a ``verb`` button sent to ``user``, waiting for it if needed."""
     def has(item: Received) -> bool:
         return item.conversation_id in conversations_of(connector, user) and any(
@@ -93,7 +93,7 @@ async def card_for(connector: Connector, user: User, verb: str, timeout: float =
     return found[-1]
 
 
-async def text_for(connector: Connector, user: User, fragment: str, timeout: float = 10) -> str:
+async def text_for(connector: Connector, user: User, fragment: str, timeout: float = 30) -> str:
     item = await connector.wait_for(
         lambda r: r.conversation_id in conversations_of(connector, user) and fragment in r.text, timeout)
     return item.text
