@@ -55,6 +55,7 @@ _NOT_NAMES = frozenset({"City", "Hall", "Office", "Center", "Centre", "Departmen
 _INITIALS = regex.compile(r"(?<![A-Za-z])[A-Z][・.．][ \t]?[A-Z]\.?[ \t]*(?=様|さん|氏)")
 _SIGNATURE_REST = regex.compile(r"[\s」』）)。.敬具拝草々以上—\-]*")
 _COMPANY_BEFORE = regex.compile(r"(?:株式会社|有限会社|合同会社|合資会社|\((?:株|有)\)|社団法人|財団法人|法人)[ \t]*$")
+_PUBLIC_ROLE_BEFORE = regex.compile(r"(?:市長|副市長|市議会議長|議長|知事|副知事|大臣|首相|総理大臣|総理|教育長|議員)(?:の|である)?[ \t]*$")
 _JAPANESE = regex.compile(r"[一-龯々ァ-ヶ]")
 _NAME_CHARS = regex.compile(r"[一-龯々〆ヵヶぁ-んァ-ヶー]{1,4}")
 
@@ -148,6 +149,9 @@ def find_people(doc: Doc) -> list[Mention]:
         nxt = tokens[end_idx].surface if end_idx < n else ""
         if _COMPANY_BEFORE.search(doc.text[max(0, start - 8) : start]):
             i = end_idx  # 株式会社アイネス様: a company, not a person
+            continue
+        if _PUBLIC_ROLE_BEFORE.search(doc.text[max(0, start - 8) : start]):
+            i = end_idx  # 市長 松戸 一郎: a public office holder named in a public context
             continue
         if nxt in _PUBLIC_SUFFIXES:
             i = end_idx + 1

@@ -42,6 +42,7 @@ CASES = [
     ("新しく来た田中課長の歓迎会の案内文", "allow", set()),
     ("息子さんの進学祝いの文例", "allow", set()),
     ("株式会社アイネス様への回答期限を延ばす依頼文", "allow", set()),
+    ("市長 松戸 一郎 の年頭あいさつ文を作って", "allow", set()),
     ("Please use [Name] as a placeholder for the recipient.", "allow", set()),
 ]
 # fmt: on
