@@ -26,6 +26,7 @@ from storage.base import Store
 log = logging.getLogger(__name__)
 
 REFS = "conversation_refs"
+MEMBER_IDS = "member_ids"  # AAD object id -> the person's Teams id (29:…) as this bot sees it
 CHANNEL = "channel"  # one document: where Teams is reached (service URL, tenant, bot account)
 
 
@@ -49,6 +50,11 @@ class Notifier:
         if await self._store.get(CHANNEL, "teams") != channel:
             await self._store.put(CHANNEL, "teams", channel)
         conversation_type = activity.conversation.conversation_type if activity.conversation else None
+        if actor.aad_object_id and actor.channel_user_id:
+            # Seen in any chat (a group chat, a channel): enough to open their 1:1 chat later.
+            member = {"id": actor.channel_user_id}
+            if await self._store.get(MEMBER_IDS, actor.aad_object_id) != member:
+                await self._store.put(MEMBER_IDS, actor.aad_object_id, member)
         if actor.aad_object_id and conversation_type in (None, "personal"):
             doc = {"reference": reference.serialize(), "user_id": actor.channel_user_id, "name": actor.name}
             if await self._store.get(REFS, actor.aad_object_id) != doc:
@@ -74,10 +80,14 @@ class Notifier:
         if not channel or not channel.get("service_url"):
             log.warning("proactive message skipped: Teams has not contacted the bot yet")
             return None
+        # Teams addresses a member by the Teams id it gave the bot (29:…) or, for someone the bot
+        # has never seen, by the AAD object id in `id` (Microsoft-Teams-Samples PR #882; an
+        # `aadObjectId` field alone is refused, msteams-docs #14079).
+        member = await self._store.get(MEMBER_IDS, aad_object_id)
         parameters = ConversationParameters(
             is_group=False,
             bot=ChannelAccount(**channel["bot"]) if channel.get("bot") else None,
-            members=[ChannelAccount(id=aad_object_id, aad_object_id=aad_object_id)],
+            members=[ChannelAccount(id=member["id"] if member else aad_object_id)],
             tenant_id=channel.get("tenant_id"),
             channel_data=TeamsChannelData(tenant=TenantInfo(id=channel.get("tenant_id"))),
         )

@@ -44,7 +44,7 @@ async def test_request_approve_then_chat(start_bot, connector, models, anthropic
     bot = await start_bot(**models)
     request_id = await request_permission(bot, connector)
     # The bot opened a new 1:1 chat with the 所属長, who had never written to it.
-    assert [c["members"][0]["aadObjectId"] for c in connector.conversations] == [SATO.aad_object_id]
+    assert [c["members"][0]["id"] for c in connector.conversations] == [SATO.aad_object_id]
     assert not anthropic_server.requests  # nothing was forwarded before permission
 
     status, body = await bot.client.click(SATO, "approval.approve", {"id": request_id})

@@ -70,7 +70,8 @@ FORM4_INPUTS = {
 
 
 def delivered(connector: Connector) -> dict[str, list[dict[str, Any]]]:
-    """Cards each person got in a 1:1 chat the bot opened for them (proactive), by AAD object id."""
+    """Cards each person got in a 1:1 chat the bot opened for them (proactive), by the member id used
+    (the AAD object id, or the Teams id of someone the bot has already seen)."""
     members = {c["id"]: c["members"][0]["id"] for c in connector.conversations}
     cards: dict[str, list[dict[str, Any]]] = {}
     for item in connector.received:

@@ -291,7 +291,8 @@ async def test_in_a_group_chat_the_form_goes_to_the_personal_chat(start_bot: Bot
     in_group = connector.in_conversation("19:group-chat-1@thread.v2")
     assert [r.cards for r in in_group] == [[]]
     assert "個人チャットにお送りしました" in in_group[0].text
-    [form] = delivered(connector)[YAMADA.aad_object_id]
+    # The bot saw 山田さん in the group chat, so it opens his 1:1 chat with his Teams id.
+    [form] = delivered(connector)[YAMADA.channel_id]
     assert inputs(form)["contact"]["value"] == "yamada@example.com"
 
 
