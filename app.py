@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import socket
 import sys
 from types import SimpleNamespace
 
@@ -17,7 +19,9 @@ from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFramewo
 from botframework.connector.auth import AuthenticationConstants
 
 import admin
+import policy
 from bot import downloads, messages
+from bot.clients import ReusedClients
 from bot.endpoint import MessagesEndpoint
 from bot.handlers import approvals, chat
 from bot.proactive import Notifier
@@ -26,10 +30,11 @@ from bot.services import Services
 from bot.teams_bot import CityBot
 from llm.registry import build_providers, close_providers
 from org import OrgTableError, open_directory
-from policy.datafile import RuleDataError
+from policy import RuleDataError
 from policy.guide import GuidelineError, guideline_path, load_guide
 from settings import Settings
 from storage import open_store
+from storage.retention import RetentionConfigError, RetentionPolicy, run_purge_schedule
 
 log = logging.getLogger("app")
 
@@ -93,10 +98,18 @@ def create_app(settings: Settings) -> web.Application:
     except OrgTableError as error:
         raise StartupError(str(error)) from error
     try:
+        # Rules and the guideline load once, here: a broken file stops start-up naming its line
+        # instead of turning every later message into a fail-closed block.
+        policy.load_all()
         guide = load_guide(guideline_path(settings))
     except (GuidelineError, RuleDataError) as error:
         raise StartupError(str(error)) from error
-    auth = ConfigurationBotFrameworkAuthentication(bot_framework_configuration(settings))
+    try:
+        retention = RetentionPolicy.from_env(settings)
+    except RetentionConfigError as error:
+        raise StartupError(str(error)) from error
+    # One connector client per service URL instead of one per turn (bot/clients.py; bench/load.py).
+    auth = ReusedClients(ConfigurationBotFrameworkAuthentication(bot_framework_configuration(settings)))
     adapter = CloudAdapter(auth)
 
     async def on_turn_error(context: TurnContext, error: Exception) -> None:
@@ -125,11 +138,17 @@ def create_app(settings: Settings) -> web.Application:
         app[ENDPOINT] = MessagesEndpoint(adapter, auth, bot, settings["MicrosoftAppTenantId"])
         if not settings["MicrosoftAppId"]:
             log.warning("認証なしで動作しています (ALLOW_UNAUTHENTICATED=1): accepting UNAUTHENTICATED requests")
-        stop_expiry = asyncio.Event()
-        expiry = asyncio.create_task(approvals.run_expiry(services, adapter, stop_expiry))
+        log.info("%s (3章1-3(3))", retention.describe())
+        stop = asyncio.Event()
+        background = [
+            asyncio.create_task(approvals.run_expiry(services, adapter, stop)),
+            asyncio.create_task(run_purge_schedule(
+                store, retention, settings.float("PURGE_INTERVAL_S"), f"{socket.gethostname()}:{os.getpid()}", stop,
+            )),
+        ]
         yield
-        stop_expiry.set()
-        await expiry
+        stop.set()
+        await asyncio.gather(*background)
         await chat.finish_background()
         await close_providers(services.llm)
         await directory.close()
