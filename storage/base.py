@@ -13,6 +13,15 @@ Two shapes of data cover everything the guideline makes the bot keep:
 Filters (``where``) are equality on top-level fields; a list, tuple or set value means
 "one of". Times are timezone-aware UTC ``datetime``s; stored documents and records carry
 them as ISO 8601 strings.
+
+Also part of the contract (storage/README.md has the rest):
+
+* Kind names are ``[a-z][a-z0-9_]*``, at most 40 characters (they become file and table
+  names); others raise ``ValueError``. Naive datetimes raise ``ValueError`` too.
+* Documents and records handed back are copies: changing them changes nothing stored.
+* ``count(kind)`` with no ``by`` returns ``{(): n}``, also when n is 0.
+* ``hit`` is shared by all instances on PostgreSQL; on TinyDB (one process) it lives in memory.
+* Open with ``storage.open_store(url)``, then ``await store.open()``.
 """
 
 from __future__ import annotations

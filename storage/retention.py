@@ -9,7 +9,7 @@ Three settings, all required, in days:
   they last changed (the closing).
 
 Pending requests, open reports and permissions are never purged. A purge is irreversible, is
-logged, and leaves one ``audit`` record per kind.
+logged, and leaves one ``audit`` record per kind it removed something from.
 """
 
 from __future__ import annotations
@@ -97,9 +97,11 @@ async def purge(
         if dry_run:
             continue
         log.info("purged %s: %d older than %s (by %s)", rule.kind, result.count, iso(before), actor)
-        await store.append("audit", {
-            "event": "storage.purge", "actor": actor, "kind": rule.kind, "count": result.count, "before": iso(before),
-        })
+        if result.count:  # the log has every run; the audit trail only the runs that removed something
+            await store.append("audit", {
+                "event": "storage.purge", "actor": actor, "kind": rule.kind, "count": result.count,
+                "before": iso(before),
+            })
     return results
 
 
