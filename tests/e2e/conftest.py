@@ -241,6 +241,9 @@ def bot(models: ModelServers, tmp_path_factory: pytest.TempPathFactory) -> Itera
         "ANTHROPIC_BASE_URL": models.anthropic.base_url,
         "ANTHROPIC_API_KEY": "test-key",
         "STREAM_INTERVAL_S": "0.2",
+        "RETENTION_EXCHANGES_DAYS": "365",
+        "RETENTION_APPROVALS_DAYS": "365",
+        "RETENTION_REPORTS_DAYS": "365",
     }
     log = work / "bot.log"
     with log.open("wb") as out:
