@@ -10,7 +10,7 @@ Bot Connector and a model server (``bench/load_servers.py``), and this driver. E
 is one member of staff in a personal chat who sends a message, waits for the bot's answer and
 sends the next; the messages are drawn from ``../shared/eval/screening-dev.jsonl`` in the mix of
 ``--mix`` (clean = allow/notice, blocked, confirm). Every level is bounded: ``--messages`` in
-all (at least 3 a conversation) and ``--level-timeout`` seconds.
+all (at least 2 a conversation) and ``--level-timeout`` seconds.
 
 Per message, with ``time.monotonic()`` read in each process (one clock on one machine):
 
@@ -21,7 +21,8 @@ Per message, with ``time.monotonic()`` read in each process (one clock on one ma
   informative update or typing indicator on the model path, the card otherwise);
 * errors: a non-2xx answer, no reply, a timeout, or the bot's error message / retry card.
 
-Per level: messages per second, the bot process's CPU time (``/proc``) and peak RSS (``VmHWM``).
+Per level: messages per second, the bot process's CPU time (``/proc``), peak RSS (``VmHWM``) and
+the largest anonymous RSS seen (``RssAnon``, sampled every 0.25 s: without the dictionary's pages).
 The floor is the same driver at ``--floor-concurrency`` against a plain aiohttp handler that
 posts one reply (``load_servers.py floor``). Not part of the test suite.
 """
@@ -118,9 +119,11 @@ class Process:
         fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / CLK_TCK
 
-    def peak_rss_mb(self) -> float:
+    def memory_mb(self, field: str) -> float:
+        """``VmHWM`` (peak RSS, counting the pages of the mmap'd MeCab dictionary it touched) or
+        ``RssAnon`` (the process's own memory now)."""
         for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
+            if line.startswith(f"{field}:"):
                 return int(line.split()[1]) / 1024
         return 0.0
 
@@ -192,6 +195,7 @@ class Level:
     wall_s: float = 0.0
     cpu_s: float = 0.0
     peak_rss_mb: float = 0.0
+    peak_anon_mb: float = 0.0
 
 
 def pick_kind(mix: dict[str, float], rng: random.Random) -> str:
@@ -287,7 +291,14 @@ def analyse(level: Level, activities: list[dict[str, Any]], model: dict[str, dic
         "bot_cpu_s": round(level.cpu_s, 2),
         "bot_cpu_percent": round(100 * level.cpu_s / level.wall_s, 1) if level.wall_s else 0.0,
         "peak_rss_mb": round(level.peak_rss_mb, 1),
+        "peak_anon_mb": round(level.peak_anon_mb, 1),
     }
+
+
+async def sample_memory(process: Process, into: list[float]) -> None:
+    while True:
+        await asyncio.sleep(0.25)
+        into.append(process.memory_mb("RssAnon"))
 
 
 async def run_levels(bot: Process, connector: Process, model: Process | None, users: list[User],
@@ -300,11 +311,15 @@ async def run_levels(bot: Process, connector: Process, model: Process | None, us
         for concurrency in levels:
             controls = [connector.control] + ([model.control] if model else [])
             await reset_events(session, *controls)
-            per_user = max(3, options.messages // concurrency)
+            per_user = max(2, options.messages // concurrency)
             cpu_before = bot.cpu_s()
+            anon = [bot.memory_mb("RssAnon")]
+
+            sampler = asyncio.create_task(sample_memory(bot, anon))
             sent, wall = await drive(bot.url, connector.url, users[:concurrency], per_user, prompts, mix,
                                      options.level_timeout, seed=concurrency)
-            level = Level(concurrency, sent, wall, bot.cpu_s() - cpu_before, bot.peak_rss_mb())
+            sampler.cancel()
+            level = Level(concurrency, sent, wall, bot.cpu_s() - cpu_before, bot.memory_mb("VmHWM"), max(anon))
             await asyncio.sleep(0.2)
             activities = await fetch_events(session, connector.control)
             events = await fetch_events(session, model.control) if model else {"arrived": {}, "last_token": {}}
@@ -396,7 +411,7 @@ async def main() -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     parser.add_argument("--backends", default="postgresql,tinydb")
     parser.add_argument("--concurrency", default="1,10,50,200")
-    parser.add_argument("--messages", type=int, default=400, help="messages per level (at least 3 a conversation)")
+    parser.add_argument("--messages", type=int, default=400, help="messages per level (at least 2 a conversation)")
     parser.add_argument("--level-timeout", type=float, default=120.0, help="seconds a level may take")
     parser.add_argument("--mix", default="clean=0.8,blocked=0.15,confirm=0.05")
     parser.add_argument("--model-delay", type=float, default=0.0, help="seconds before the model's first token")
@@ -436,7 +451,8 @@ async def main() -> None:
             print(f"{r['backend']:<10} c={r['concurrency']:<4} {r['messages_per_s']:7.1f} msg/s  added p50/p95/p99 "
                   f"{r['added_latency_ms']['p50']}/{r['added_latency_ms']['p95']}/{r['added_latency_ms']['p99']} ms  "
                   f"first update p50/p99 {r['first_update_ms']['p50']}/{r['first_update_ms']['p99']} ms  "
-                  f"errors {r['errors']}/{r['messages']}  CPU {r['bot_cpu_percent']}%  peak RSS {r['peak_rss_mb']} MB")
+                  f"errors {r['errors']}/{r['messages']}  CPU {r['bot_cpu_percent']}%  peak RSS {r['peak_rss_mb']} MB "
+                  f"(anonymous {r['peak_anon_mb']} MB)")
         if floor:
             print(f"floor      c={floor['concurrency']:<4} {floor['messages_per_s']:7.1f} msg/s  latency p50/p99 "
                   f"{floor['latency_ms']['p50']}/{floor['latency_ms']['p99']} ms")
