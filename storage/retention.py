@@ -2,14 +2,18 @@
 
 Three settings, all required, in days:
 
-* ``RETENTION_EXCHANGES_DAYS``: exchange records (``exchanges``), by ``at``.
+* ``RETENTION_EXCHANGES_DAYS``: what people typed and the logs about it — exchange records
+  (``exchanges``), conversation history (``history``) and the texts kept behind resend and retry
+  buttons (``prompts``), by when they last changed; reviews of exchanges (``reviews``), by ``at``.
 * ``RETENTION_APPROVALS_DAYS``: decided approval requests (``approvals`` whose ``state`` is
-  approved, rejected, expired or cancelled), by when they last changed (the decision).
+  approved, rejected, expired or cancelled) and decided 様式1 applications (``applications``),
+  by when they last changed (the decision).
 * ``RETENTION_REPORTS_DAYS``: closed reports (``reports`` whose ``status`` is 完了), by when
   they last changed (the closing).
 
-Pending requests, open reports and permissions are never purged. A purge is irreversible, is
-logged, and leaves one ``audit`` record per kind it removed something from.
+Pending requests, open reports and permissions are never purged, nor is the ``audit`` log, which
+holds no inputs and is the trail of every purge, decision and administrator access. A purge is
+irreversible, is logged, and leaves one ``audit`` record per kind it removed something from.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from storage.values import iso
 log = logging.getLogger("storage.retention")
 
 DECIDED_APPROVALS = ("approved", "rejected", "expired", "cancelled")
+DECIDED_APPLICATIONS = ("approved", "rejected")
 CLOSED_REPORTS = ("完了",)
 LEASE = "storage.purge"
 LEASE_MIN_S = 3600.0  # longer than any purge takes, so two never overlap
@@ -39,21 +44,28 @@ class RetentionConfigError(Exception):
 @dataclass(frozen=True)
 class Rule:
     setting: str
+    period: str  # the period this kind follows: exchanges, approvals or reports
     kind: str
     label: str  # what the kind is, for people
     where: Where | None  # None: records; else the documents that may go
 
 
 RULES = (
-    Rule("RETENTION_EXCHANGES_DAYS", "exchanges", "利用記録", None),
-    Rule("RETENTION_APPROVALS_DAYS", "approvals", "決定済みの申請", {"state": DECIDED_APPROVALS}),
-    Rule("RETENTION_REPORTS_DAYS", "reports", "完了した報告", {"status": CLOSED_REPORTS}),
+    Rule("RETENTION_EXCHANGES_DAYS", "exchanges", "exchanges", "利用記録", None),
+    Rule("RETENTION_EXCHANGES_DAYS", "exchanges", "history", "会話履歴", {}),
+    Rule("RETENTION_EXCHANGES_DAYS", "exchanges", "prompts", "再送・再試行用の入力", {}),
+    Rule("RETENTION_EXCHANGES_DAYS", "exchanges", "reviews", "利用記録のレビュー", None),
+    Rule("RETENTION_APPROVALS_DAYS", "approvals", "approvals", "決定済みの申請", {"state": DECIDED_APPROVALS}),
+    Rule("RETENTION_APPROVALS_DAYS", "approvals", "applications", "決定済みの様式1申請", {"state": DECIDED_APPLICATIONS}),
+    Rule("RETENTION_REPORTS_DAYS", "reports", "reports", "完了した報告", {"status": CLOSED_REPORTS}),
 )
+# A period is named after its main kind, whose label names it in the start-up log.
+PERIODS = {r.period: r for r in RULES if r.kind == r.period}
 
 
 @dataclass(frozen=True)
 class RetentionPolicy:
-    """Days to keep, per kind in ``RULES``."""
+    """Days to keep, per period (``exchanges``, ``approvals``, ``reports``)."""
 
     days: Mapping[str, int]
 
@@ -61,12 +73,12 @@ class RetentionPolicy:
     def from_env(cls, env: Mapping[str, str]) -> RetentionPolicy:
         days: dict[str, int] = {}
         problems = []
-        for rule in RULES:
+        for period, rule in PERIODS.items():
             raw = (env.get(rule.setting) or "").strip()
             if not raw.isdecimal() or int(raw) < 1:
                 problems.append(rule.setting)
             else:
-                days[rule.kind] = int(raw)
+                days[period] = int(raw)
         if problems:
             names = ", ".join(problems)
             raise RetentionConfigError(
@@ -76,10 +88,10 @@ class RetentionPolicy:
         return cls(days)
 
     def describe(self) -> str:
-        return "保存期間: " + "、".join(f"{r.label} {self.days[r.kind]} 日" for r in RULES)
+        return "保存期間: " + "、".join(f"{r.label} {self.days[p]} 日" for p, r in PERIODS.items())
 
-    def cutoff(self, kind: str, now: datetime) -> datetime:
-        return now - timedelta(days=self.days[kind])
+    def cutoff(self, period: str, now: datetime) -> datetime:
+        return now - timedelta(days=self.days[period])
 
 
 async def purge(
@@ -88,7 +100,7 @@ async def purge(
     """Remove, for every kind, what is older than its period; returns what went (or would go)."""
     results = []
     for rule in RULES:
-        before = policy.cutoff(rule.kind, now)
+        before = policy.cutoff(rule.period, now)
         if rule.where is None:
             result = await store.purge_records(rule.kind, before, dry_run=dry_run)
         else:

@@ -20,6 +20,7 @@ REPO = Path(__file__).resolve().parents[2]
 NOW = datetime.now(UTC)
 POLICY = RetentionPolicy({"exchanges": 90, "approvals": 365, "reports": 730})
 MARKER = "PURGE-MARKER-7c1e"  # a value only the records that must go carry
+NOTHING = {kind: 0 for kind in ("exchanges", "history", "prompts", "reviews", "approvals", "applications", "reports")}
 
 
 def test_every_period_is_required() -> None:
@@ -52,7 +53,7 @@ async def seed(store: Store) -> None:
 async def test_purge_keeps_what_is_inside_its_period(store: Store) -> None:
     await seed(store)
     results = await purge(store, POLICY, NOW)
-    assert {r.kind: r.count for r in results} == {"exchanges": 4, "approvals": 0, "reports": 0}
+    assert {r.kind: r.count for r in results} == {**NOTHING, "exchanges": 4}
     assert [r["age"] for r in await store.records("exchanges")] == [0, 30, 89]
     assert len(await store.find("approvals")) == 5 and len(await store.find("reports")) == 3
 
@@ -62,12 +63,12 @@ async def test_purge_after_the_periods(store: Store) -> None:
     later = NOW + timedelta(days=731)  # documents were all last changed "now"
     dry = await purge(store, POLICY, later, dry_run=True)
     assert {r.kind: (r.count, r.dry_run) for r in dry} == {
-        "exchanges": (7, True), "approvals": (4, True), "reports": (1, True),
+        **{kind: (0, True) for kind in NOTHING}, "exchanges": (7, True), "approvals": (4, True), "reports": (1, True),
     }
     assert len(await store.records("exchanges")) == 7 and await store.records("audit") == []
 
     results = await purge(store, POLICY, later, actor="test")
-    assert {r.kind: r.count for r in results} == {"exchanges": 7, "approvals": 4, "reports": 1}
+    assert {r.kind: r.count for r in results} == {**NOTHING, "exchanges": 7, "approvals": 4, "reports": 1}
     assert await store.records("exchanges") == []
     assert [d["state"] for d in await store.find("approvals")] == ["pending"]  # pending: never purged
     assert sorted(d["status"] for d in await store.find("reports")) == ["受付", "対応中"]
@@ -174,3 +175,20 @@ def test_cli_prints_what_it_removes(tmp_path: Path) -> None:
     missing = subprocess.run(command, cwd=tmp_path, env={**env, "RETENTION_REPORTS_DAYS": ""},
                              capture_output=True, text=True, timeout=60)
     assert missing.returncode == 2 and "RETENTION_REPORTS_DAYS" in missing.stderr
+
+
+async def test_inputs_kept_beside_the_log_follow_its_period(store: Store) -> None:
+    # History, resend/retry texts and reviews hold what people typed: they go with the exchanges;
+    # decided 様式1 applications go with the approvals; pending ones and the audit log stay.
+    await store.put("history", "u1:chatbot", {"turns": [MARKER]})
+    await store.put("prompts", "p1", {"text": MARKER})
+    await store.append("reviews", {"at": NOW - timedelta(days=100), "note": MARKER})
+    await store.put("applications", "a1", {"state": "approved", "purpose": MARKER})
+    await store.put("applications", "a2", {"state": "pending"})
+    await store.append("audit", {"at": NOW - timedelta(days=1000), "event": "admin.access"})
+    results = await purge(store, POLICY, NOW + timedelta(days=400))
+    counts = {r.kind: r.count for r in results}
+    assert (counts["history"], counts["prompts"], counts["reviews"], counts["applications"]) == (1, 1, 1, 1)
+    assert await store.get("history", "u1:chatbot") is None and await store.get("prompts", "p1") is None
+    assert [d["state"] for d in await store.find("applications")] == ["pending"]
+    assert any(a["event"] == "admin.access" for a in await store.records("audit"))
