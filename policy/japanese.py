@@ -11,6 +11,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 import fugashi
+import unidic_lite
 
 
 class Token(NamedTuple):
@@ -39,9 +40,26 @@ class Token(NamedTuple):
         return self.pos[1] == "固有名詞" and self.pos[2] == "地名"
 
 
+# Only what Token needs: surface, POS (UniDic's four levels, trailing * dropped) and lemma (the
+# surface for unknown words). MeCab then formats three fields a word instead of the eight of the
+# dictionary's default output, and Python splits shorter lines.
+_FORMAT = r"'-F%m\t%F-[0,1,2,3]\t%f[7]\n' '-U%m\t%F-[0,1,2,3]\t%m\n' '-EEOS\n'"
+
+
 @lru_cache(maxsize=1)
-def _tagger() -> fugashi.Tagger:
-    return fugashi.Tagger()
+def _tagger() -> fugashi.GenericTagger:
+    dicdir = unidic_lite.DICDIR
+    # An empty output-format-type lets -F/-U apply (the dictionary's dicrc names its own format).
+    return fugashi.GenericTagger(f'-d "{dicdir}" -r "{dicdir}/mecabrc" --output-format-type= {_FORMAT}')
+
+
+@lru_cache(maxsize=512)
+def _pos(joined: str) -> tuple[str, str, str, str]:
+    """UniDic POS levels from MeCab's a-b-c-d; a few hundred distinct values, so each is split once."""
+    p = joined.split("-")
+    if len(p) < 4:
+        p += ["*"] * (4 - len(p))
+    return (p[0], p[1], p[2], p[3])
 
 
 def tokenize(text: str) -> list[Token]:
@@ -56,20 +74,14 @@ def tokenize(text: str) -> list[Token]:
     pos = 0
     find = text.find
     for line in _tagger().parse(text).split("\n"):
-        # fugashi's UniDic output: surface, pronunciation, reading, lemma, POS (a-b-c-d), …
-        parts = line.split("\t", 5)
-        if len(parts) < 5:
+        parts = line.split("\t")
+        if len(parts) < 2:
             continue  # EOS and the empty last line
-        surface = parts[0]
+        # After a NUL MeCab prints no EOS and fugashi strips the output: a white-space lemma goes.
+        surface, joined, lemma = parts if len(parts) == 3 else (parts[0], parts[1], "")
         start = find(surface, pos)
         if start < 0:  # MeCab normalised something; keep the running offset
             start = pos
         pos = start + len(surface)
-        p = parts[4].split("-")
-        if len(p) < 4:
-            p += _STARS[: 4 - len(p)]
-        append(Token(surface, start, pos, (p[0], p[1], p[2], p[3]), parts[3] or surface))
+        append(Token(surface, start, pos, _pos(joined), lemma or surface))
     return tokens
-
-
-_STARS = ["*", "*", "*", "*"]
