@@ -197,6 +197,13 @@ async def take_text(store: Store, request_id: str) -> str | None:
     return doc["text"] if updated is not None else None
 
 
+async def cancel(store: Store, request_id: str) -> None:
+    """Withdraw a pending request nobody can decide (the approver is unreachable)."""
+    if await store.update(KIND, request_id, {"state": CANCELLED, "text": None, "decided_at": _now().isoformat()},
+                          expect={"state": PENDING}):
+        await store.append("audit", {"event": "approval.cancelled", "actor": "system", "request_id": request_id})
+
+
 async def undelivered(store: Store) -> list[dict[str, Any]]:
     """Approved held messages whose delivery never started (e.g. the instance stopped)."""
     return await store.find(KIND, where={"type": CONFIRM, "state": APPROVED, "delivered_at": ""})

@@ -51,6 +51,11 @@ BLOCKED_AFTER_APPROVAL = (
 DELIVERY_FAILED = "承認されたメッセージの送信中にエラーが発生しました。お手数ですが、もう一度入力してください。"
 REVOKED_REASON = "{service} の利用許可は取り消されています。引き続き使う場合は、改めて所属長に申請してください。"
 
+UNREACHABLE = (
+    "所属長（{approver} さん）に Teams で連絡できなかったため、申請を取り消しました。"
+    f"所属長にこのアプリを追加してもらうか、{CONTACT}にお問い合わせください。"
+)
+
 LEASE = "approvals.sweep"
 # Deliveries run after the invoke is answered; kept so they are not garbage-collected.
 _background: set[asyncio.Task[None]] = set()
@@ -166,15 +171,29 @@ async def submit_request(turn: Turn, data: dict[str, Any]) -> dict[str, Any]:
                  # Only a card in the personal chat can be updated later through the notifier.
                  "requester_activity_id": (turn.context.activity.reply_to_id or "") if turn.is_personal else ""},
     )
-    await _notify_approver(services, doc)
+    if not await _notify_approver(services, doc):
+        raise ActionError(UNREACHABLE.format(approver=manager.name))
     return await _card(services, doc, "requester")
 
 
-async def _notify_approver(services: Services, doc: dict[str, Any]) -> None:
-    activity_id = await services.notifier.send_to_user(doc["approver_id"], card=await _card(services, doc, "approver"))
+async def _notify_approver(services: Services, doc: dict[str, Any]) -> bool:
+    """Send the request to the approver (and delegates). When Teams refuses to open the 1:1
+    chat (e.g. the app is not installed for the approver), the request is cancelled: nobody
+    could decide it, and a held message must not wait for nothing."""
+    try:
+        activity_id = await services.notifier.send_to_user(
+            doc["approver_id"], card=await _card(services, doc, "approver"))
+    except Exception:
+        log.exception("request %s: sending to the approver failed", doc["id"])
+        activity_id = None
+    if activity_id is None:  # the adapter reports a refused new conversation as no activity
+        log.warning("request %s: the approver could not be reached; cancelled", doc["id"])
+        await approvals.cancel(services.store, doc["id"])
+        return False
     await approvals.remember_card(services.store, doc["id"], "approver", activity_id)
     for delegate in await approvals.delegates_of(services.store, doc["approver_id"]):
-        await services.notifier.send_to_user(delegate, card=await _card(services, doc, "approver"))
+        await _tell(services.notifier.send_to_user(delegate, card=await _card(services, doc, "approver")), doc["id"])
+    return True
 
 
 # --- 所属長確認 (verdict confirm) --------------------------------------------------------------
@@ -208,7 +227,9 @@ async def hold_for_approval(turn: Turn, text: str, screening: Screening) -> None
         details={"text": text, "findings": _findings(screening), "categories": list(screening.categories),
                  "scope": turn.scope},
     )
-    await _notify_approver(services, doc)
+    if not await _notify_approver(services, doc):
+        await turn.send_text(UNREACHABLE.format(approver=manager.name) + "メッセージは送信していません。")
+        return
     activity_id = await turn.send_card(
         await _card(services, doc, "requester"),
         text=f"ガイドライン 5 に触れる可能性があるため、送信前に所属長（{manager.name} さん）に確認を依頼しました。",
