@@ -3,8 +3,11 @@
 Each leaf is indexed with its own text, its title and the titles of the sections around it
 (a question often names the heading, not the words of the text). Questions are first rewritten
 into the guideline's vocabulary (``synonyms.yaml``); a section's score is scaled by the share of
-the question's concepts it holds. Exact hits come first: a phrase of the question found verbatim
-in a section, or a question that names a section's title (「パブリシティ権ってなに」).
+the question's concepts it holds, the share its headings name, the share one of its sentences
+holds, and by whether it gives the kind of answer the question asks for (``intents.yaml``:
+a rule that permits or prohibits, a procedure, a glossary entry, a form). Exact hits come first:
+a phrase of the question found verbatim in a section, or a question that names a section's
+title (「パブリシティ権ってなに」).
 """
 
 from __future__ import annotations
@@ -12,10 +15,11 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass
 
 from policy.guide.highlight import split
+from policy.guide.intent import Intent, asked, load_intents, roles
 from policy.guide.query import analyse
 from policy.guide.sections import Section, SectionTree
 from policy.guide.synonyms import Synonyms
@@ -25,7 +29,7 @@ from policy.guide.terms import bigrams, normalize, terms
 TITLE_WEIGHT = 3.0
 ANCESTOR_TITLE_WEIGHT = 1.0
 # Share of the character-bigram score: it catches typos and words the analyser splits oddly.
-BIGRAM_WEIGHT = 0.3
+BIGRAM_WEIGHT = 0.2
 # Score times (share of the question's concepts the section holds, by idf) to this power.
 COVERAGE_POWER = 1.0
 K1 = 1.2
@@ -34,6 +38,16 @@ B = 0.75
 # for (by title, or a question naming 様式/用語/機密性); otherwise the rules' text is the better quote.
 SUPPORT_WEIGHT = 0.6
 TITLE_SHARE = 0.6
+# Score times (1 + this x share of the question's concepts, by idf, that the section's title and
+# the headings above it name): a heading says what a whole section is about, a word of the text
+# may be an aside (個人情報 in a list of risks is not the rule on entering 個人情報).
+HEADING_BOOST = 0.5
+# Score times (1 + this x the largest share of the question's concepts held by one sentence): the
+# concepts of a question stated together in one sentence answer it better than scattered ones.
+SENTENCE_BOOST = 0.5
+# A section of the kind of answer the question asks for (intents.yaml) counts this much more.
+INTENT_BOOST = 0.5
+# Weights fitted on questions.jsonl + questions-extra.jsonl only; questions-holdout-2.jsonl measures.
 
 
 @dataclass(frozen=True)
@@ -99,9 +113,10 @@ def _weighted(counter: Counter[str], items: Iterable[str], weight: float) -> Non
 class GuideIndex:
     """Built once from the section tree; ``search`` is read-only and thread-safe."""
 
-    def __init__(self, tree: SectionTree, synonyms: Synonyms):
+    def __init__(self, tree: SectionTree, synonyms: Synonyms, intents: tuple[Intent, ...] | None = None):
         self.tree = tree
         self.synonyms = synonyms
+        self.intents = load_intents() if intents is None else intents
         self.leaves = tree.leaves()
         self._texts = [normalize(leaf.plain_text()) for leaf in self.leaves]
         self._titles = [normalize(leaf.title or "") for leaf in self.leaves]
@@ -110,6 +125,8 @@ class GuideIndex:
         self.sentences = {leaf.id: split(leaf, synonyms.stopwords) for leaf in self.leaves}
         word_docs: list[Counter[str]] = []
         char_docs: list[Counter[str]] = []
+        self._headings: list[frozenset[str]] = []  # terms of its title and the headings above it
+        self._roles: list[frozenset[str]] = []  # the kinds of answer it gives (intents.yaml)
         for leaf, body in zip(self.leaves, self._texts, strict=True):
             title = normalize(leaf.title or "")
             around = normalize(" ".join(_context(tree, leaf)))
@@ -121,8 +138,11 @@ class GuideIndex:
             _weighted(chars, bigrams(body), 1.0)
             _weighted(chars, bigrams(title), TITLE_WEIGHT)
             _weighted(chars, bigrams(around), ANCESTOR_TITLE_WEIGHT)
+            self._headings.append(frozenset(self._terms(title + " " + around)))
+            self._roles.append(roles(self.intents, body, title + " " + around))
             word_docs.append(words)
             char_docs.append(chars)
+        self._sentence_terms = [[s.terms for p in self.sentences[leaf.id] for s in p] for leaf in self.leaves]
         self._words = _Bm25(word_docs)
         self._chars = _Bm25(char_docs)
 
@@ -144,14 +164,19 @@ class GuideIndex:
         concepts = [(c, max((self._words.idf.get(t, 0.0) for t in c), default=0.0)) for c in query.concepts]
         concepts = [(c, idf) for c, idf in concepts if idf > 0]
         total = sum(idf for _, idf in concepts)
+        wanted = asked(self.intents, normalize(question))
         hits = []
         for i, leaf in enumerate(self.leaves):
             doc = self._words.docs[i]
             score = word_scores[i] + BIGRAM_WEIGHT * char_scores[i]
             if total:
                 # Sections that answer more of the question's concepts beat ones that repeat one.
-                covered = sum(idf for c, idf in concepts if any(t in doc for t in c))
-                score *= (covered / total) ** COVERAGE_POWER
+                score *= (_share(concepts, doc) / total) ** COVERAGE_POWER
+                score *= 1 + HEADING_BOOST * _share(concepts, self._headings[i]) / total
+                best = max((_share(concepts, s) for s in self._sentence_terms[i]), default=0.0)
+                score *= 1 + SENTENCE_BOOST * best / total
+            if wanted & self._roles[i]:
+                score *= 1 + INTENT_BOOST
             support = self._support[i]
             if support is not None and support not in weights:
                 score *= SUPPORT_WEIGHT
@@ -162,6 +187,11 @@ class GuideIndex:
             hits.append(Hit(leaf, score, matched, exact))
         hits.sort(key=lambda h: (h.exact, h.score), reverse=True)
         return hits[:limit]
+
+
+def _share(concepts: list[tuple[dict[str, float], float]], found: Container[str]) -> float:
+    """Summed idf of the concepts with a term in ``found``."""
+    return sum(idf for concept, idf in concepts if any(t in found for t in concept))
 
 
 def _names(core: str, title: str) -> bool:

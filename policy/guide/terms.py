@@ -92,10 +92,23 @@ def terms(text: str, stopwords: frozenset[str] = frozenset()) -> list[str]:
     return [term for chunk in chunks(text, stopwords) for term in chunk.terms]
 
 
+# Katakana to hiragana (チャット, ちゃっと), small kana to full size (チヤツト), the long-vowel mark
+# dropped (ジーピーティー, ジピティ): spellings that typing and typos bring share their bigrams.
+_HIRAGANA = {chr(k): chr(k - 0x60) for k in range(ord("ァ"), ord("ヶ") + 1)}
+_FULL_SIZE = dict(zip("ぁぃぅぇぉっゃゅょゎ", "あいうえおつやゆよわ", strict=True))
+_FOLD = str.maketrans({**_HIRAGANA, **{k: _FULL_SIZE.get(v, v) for k, v in _HIRAGANA.items()}, **_FULL_SIZE, "ー": None})
+
+
+def fold(text: str) -> str:
+    """``text`` with the differences of kana spelling folded away."""
+    return text.translate(_FOLD)
+
+
 def bigrams(text: str) -> list[str]:
-    """Character bigrams of the Japanese letters in ``text``: robust to typos and odd splits.
+    """Character bigrams of the Japanese letters in ``text``, kana folded: robust to typos, other
+    spellings and odd splits.
 
     Latin letters are left out: their bigrams (th, at, …) match any English text.
     """
-    letters = _NOT_JAPANESE.sub("", text)
+    letters = fold(_NOT_JAPANESE.sub("", text))
     return [letters[i : i + 2] for i in range(len(letters) - 1)]

@@ -18,6 +18,7 @@ from policy.guide.cli import answer_line
 from tests.guide.conftest import QUESTIONS, REPO
 
 EXTRA = QUESTIONS.with_name("questions-extra.jsonl")
+HOLDOUT_2 = QUESTIONS.with_name("questions-holdout-2.jsonl")
 
 
 def _questions(path: Path = QUESTIONS) -> list[dict]:
@@ -71,6 +72,21 @@ def test_extra_questions_do_not_regress(guide):
     top1, top3, misses = _score(guide, _questions(EXTRA))
     print(f"questions-extra.jsonl: top-1 {top1:.3f}, top-3 {top3:.3f}")
     assert top1 >= 0.70, "\n".join(misses)
+    assert top3 >= 0.90, "\n".join(misses)
+
+
+def test_holdout_2_questions(guide, tree):
+    """104 questions on every part of the rules, written and committed before the ranking was
+    tuned again and never tuned on. Measured: top-1 0.740 / top-3 0.875 before (the ranking as the
+    first engineer left it), 0.750 / 0.923 after. The floors sit a little under what is measured,
+    so a change that loses ground on unseen questions fails; they are below issue 6's 85 % / 95 %
+    because that is what the ranking reaches on questions it has not seen."""
+    questions = _questions(HOLDOUT_2)
+    leaves = {s.id for s in tree.leaves()}
+    assert len(questions) >= 80 and all(set(q["sections"]) <= leaves for q in questions)
+    top1, top3, misses = _score(guide, questions)
+    print(f"questions-holdout-2.jsonl: top-1 {top1:.3f}, top-3 {top3:.3f}")
+    assert top1 >= 0.72, "\n".join(misses)
     assert top3 >= 0.90, "\n".join(misses)
 
 

@@ -1,0 +1,69 @@
+"""What kind of answer a question asks for (``data/intents.yaml``), and which sections give it.
+
+A question's words say what it is about; its ending often says what kind of answer it wants:
+「入力していい?」 wants a rule that permits or prohibits, not a section that merely mentions the
+risk, 「どう申請する?」 wants a procedure. Each intent pairs question patterns with the guideline's
+own sentence patterns for sections of that kind, so the roles come from the text of the rules.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from policy.datafile import Node, RuleDataError, load_yaml, require, string_list
+
+INTENTS_PATH = Path(__file__).with_name("data") / "intents.yaml"
+
+
+@dataclass(frozen=True)
+class Intent:
+    name: str
+    question: re.Pattern[str]
+    text: re.Pattern[str] | None  # on a section's own text
+    heading: re.Pattern[str] | None  # on the headings and labels above and of it
+
+    def answers(self, text: str, headings: str) -> bool:
+        return bool(
+            (self.text is not None and self.text.search(text))
+            or (self.heading is not None and self.heading.search(headings))
+        )
+
+
+def _pattern(node: Node, key: str) -> re.Pattern[str] | None:
+    alternatives = string_list(node, key)
+    if not alternatives:
+        return None
+    try:
+        return re.compile("|".join(f"(?:{a})" for a in alternatives))
+    except re.error as error:
+        raise RuleDataError(f"{node.where(key)}: {key} の正規表現が不正です: {error}") from error
+
+
+def load_intents(path: Path = INTENTS_PATH) -> tuple[Intent, ...]:
+    data = load_yaml(path)
+    if not isinstance(data, Node):
+        raise RuleDataError(f"{path}: 先頭は intents のマッピングにしてください")
+    out = []
+    for item in require(data, "intents", list):
+        if not isinstance(item, Node):
+            raise RuleDataError(f"{data.where('intents')}: intents の要素はマッピングにしてください: {item!r}")
+        unknown = set(item) - {"name", "question", "text", "heading"}
+        if unknown:
+            raise RuleDataError(f"{item.where()}: 不明な項目があります: {', '.join(map(str, sorted(unknown)))}")
+        question, text, heading = (_pattern(item, key) for key in ("question", "text", "heading"))
+        if question is None or (text is None and heading is None):
+            raise RuleDataError(f"{item.where()}: question と、text か heading の少なくとも一方が必要です")
+        out.append(Intent(require(item, "name", str), question, text, heading))
+    return tuple(out)
+
+
+def asked(intents: tuple[Intent, ...], question: str) -> frozenset[str]:
+    """Names of the intents ``question`` (normalised) shows."""
+    return frozenset(i.name for i in intents if i.question.search(question))
+
+
+def roles(intents: tuple[Intent, ...], text: str, headings: str) -> frozenset[str]:
+    """Names of the intents a section answers, from its normalised text and headings."""
+    return frozenset(i.name for i in intents if i.answers(text, headings))

@@ -1,0 +1,67 @@
+"""Question intents (policy/guide/data/intents.yaml): what kind of answer a question wants, and the
+sections of the rules that give it, found from the guideline's own sentence patterns."""
+
+from __future__ import annotations
+
+import pytest
+
+from policy.datafile import RuleDataError
+from policy.guide.intent import asked, load_intents
+from policy.guide.terms import bigrams, fold, normalize
+
+
+@pytest.fixture(scope="module")
+def intents():
+    return load_intents()
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("マイナンバーは入力していい?", "permission"),
+        ("住民票をAIに貼ってもOKですか", "permission"),
+        ("名簿を入れるのはだめ?", "permission"),
+        ("Can I paste a resident list into ChatGPT?", "permission"),
+        ("ChatGPTのアカウントはどう申請する?", "procedure"),
+        ("How do I apply for an account?", "procedure"),
+        ("パブリシティ権とは", "definition"),
+        ("ブレストってなに", "definition"),
+        ("障害発生報告書の書き方", "form"),
+    ],
+)
+def test_a_question_shows_its_intent(intents, question, intent):
+    assert intent in asked(intents, normalize(question))
+
+
+def test_a_plain_topic_shows_no_intent(intents):
+    assert asked(intents, normalize("生成物の著作権")) == frozenset()
+    assert "permission" not in asked(intents, normalize("book review"))  # "ok" only as a word
+
+
+def test_section_roles_come_from_the_rules_text(guide):
+    roles = dict(zip((leaf.id for leaf in guide.index.leaves), guide.index._roles, strict=True))
+    # 5-1 says 「入力を禁止する」; 3-1(3) only names the risk (「拡散される恐れがある」).
+    assert "permission" in roles["2章5-1(1)"] and "permission" not in roles["2章3-1(3)"]
+    assert all("procedure" in r for i, r in roles.items() if i.startswith("2章7-"))
+    assert {i for i, r in roles.items() if "definition" in r} == {f"用語(※{n})" for n in range(1, 15)}
+    assert {i for i, r in roles.items() if "form" in r} == {"様式1", "様式2", "様式3", "様式4"}
+
+
+def test_a_permission_question_gets_the_rule_not_a_risk_that_mentions_it(guide):
+    # Before intents, 2章3-1(3) (a risk naming 個人情報) came first.
+    assert guide.search("職員の住所をチャットGPTに入れてもいいですか")[0].section.id == "2章5-1(1)"
+
+
+def test_kana_spellings_share_bigrams():
+    assert fold("チャットジーピーティー") == fold("ちゃっとじーぴーてぃー") == fold("チヤツトジピテイ")
+    assert set(bigrams("ちゃっと")) == set(bigrams("チャット"))
+
+
+def test_bad_intent_data_stops_loading(tmp_path):
+    path = tmp_path / "intents.yaml"
+    path.write_text("intents:\n  - name: x\n    question: ['(']\n    text: ['a']\n", encoding="utf-8")
+    with pytest.raises(RuleDataError, match="正規表現"):
+        load_intents(path)
+    path.write_text("intents:\n  - name: x\n    question: ['a']\n", encoding="utf-8")
+    with pytest.raises(RuleDataError, match="text か heading"):
+        load_intents(path)
