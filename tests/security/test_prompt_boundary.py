@@ -1,12 +1,17 @@
 """What reaches a provider is exactly the screened text, and nothing of what was stopped
 (issue 10, protected data): a blocked message and a message held for the 所属長 are kept out
-of the conversation history that later prompts carry. /healthz says only that the bot lives.
+of the conversation history that later prompts carry; a screening that fails blocks. /healthz says
+only that the bot lives.
 """
 
 from __future__ import annotations
 
-import aiohttp
+import json
 
+import aiohttp
+import pytest
+
+import policy
 from tests.approvals.conftest import card_for, text_for
 from tests.support.model_servers import AnthropicServer, Reply
 from tests.support.teams import SATO, YAMADA
@@ -37,6 +42,20 @@ async def test_later_prompts_carry_no_blocked_or_held_text(chat_bot, connector,
     assert FIRST in last.text and FIRST_ANSWER in last.text
     for stopped in ("1234 5678 9018", "1234", "マイナンバー", HELD, "山田さんの評価"):
         assert stopped not in last.text
+
+
+async def test_a_screening_failure_blocks_and_nothing_leaves(chat_bot, connector, monkeypatch: pytest.MonkeyPatch,
+                                                             anthropic_server: AnthropicServer) -> None:
+    def broken(text: str):
+        raise RuntimeError("rule data unreadable")
+
+    monkeypatch.setattr(policy, "screen", broken)
+    await chat_bot.client.say(YAMADA, FIRST)
+    reply = await connector.wait_for(lambda r: bool(r.cards), 30)
+    assert "確認エラー" in json.dumps(reply.cards, ensure_ascii=False)
+    assert anthropic_server.requests == []
+    (record,) = await chat_bot.services.store.records("exchanges")
+    assert record["status"] == "blocked"
 
 
 async def test_healthz_reveals_only_liveness(chat_bot) -> None:
