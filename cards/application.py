@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
+from itertools import pairwise
 from typing import Any, Literal
 
 from cards.common import Element, adaptive_card, execute, fact_set, jst_date, jst_datetime, refresh_for, text
@@ -24,18 +25,56 @@ from workflows.applications import (
     ROWS,
     row_fields,
 )
+from workflows.forms import Field
 
 View = Literal["admin", "applicant"]
 STATE_LABELS = {PENDING: "待機中", APPROVED: "承認済み", REJECTED: "却下"}
-_STATE_COLORS = {PENDING: "Warning", APPROVED: "Good", REJECTED: "Attention"}
+# The state shades the DX推進課使用欄 box; Teams' yellow and green text are hard to read on the light theme.
+_STATE_STYLES = {PENDING: "warning", APPROVED: "good", REJECTED: "attention"}
 
 
-def _row(i: int, values: Mapping[str, str], errors: Mapping[str, str]) -> list[Element]:
+# Rows shown at first, then the 様式's remaining lines in groups a button opens, so the card
+# stays short in Teams while keeping all 15 lines of the paper form.
+_ROW_GROUPS = (3, 7, 11, ROWS)
+# The default 「選択してください」 does not fit a third of a narrow card.
+_KIND_PLACEHOLDER = "選択"
+
+
+def _row(i: int, values: Mapping[str, str], errors: Mapping[str, str]) -> Element:
     columns = []
-    for spec, width in zip(row_fields(i), ("stretch", "stretch", "auto"), strict=True):
-        columns.append({"type": "Column", "width": width,
-                        "items": field_input(spec, values.get(spec.id, ""), errors.get(spec.id))})
-    return [{"type": "ColumnSet", "columns": columns, "spacing": "Small"}]
+    for spec, width in zip(row_fields(i), (3, 3, 2), strict=True):
+        items = field_input(spec, values.get(spec.id, ""), errors.get(spec.id))
+        if items[0]["type"] == "Input.ChoiceSet":
+            items[0]["placeholder"] = _KIND_PLACEHOLDER
+        columns.append({"type": "Column", "width": width, "items": items})
+    return {"type": "ColumnSet", "columns": columns, "spacing": "Small"}
+
+
+def _pair(fields: tuple[Field, ...], values: Mapping[str, str], errors: Mapping[str, str]) -> Element:
+    return {"type": "ColumnSet", "columns": [
+        {"type": "Column", "width": "stretch", "items": field_input(f, values.get(f.id, ""), errors.get(f.id))}
+        for f in fields]}
+
+
+def _user_rows(values: Mapping[str, str], errors: Mapping[str, str], rows: int) -> list[Element]:
+    """The user lines: the first group, plus every group up to the last one filled or in error."""
+    used = [i for i in range(1, rows + 1) if any(values.get(f.id) or f.id in errors for f in row_fields(i))]
+    bounds = [b for b in _ROW_GROUPS if b < rows] + [rows]
+    shown = next(b for b in bounds if b >= max(used, default=0))
+    hidden: list[Element] = []
+    # Built from the last group back: each group holds the button to the next, so lines open in order.
+    for start, end in reversed([(lo + 1, hi) for lo, hi in pairwise(bounds) if lo >= shown]):
+        group, button = f"users-{start}", f"add-users-{start}"
+        hidden = [
+            {"type": "ActionSet", "id": button, "actions": [{
+                "type": "Action.ToggleVisibility", "title": f"利用者の欄を追加（{start}〜{end}人目）",
+                "targetElements": [{"elementId": group, "isVisible": True},
+                                   {"elementId": button, "isVisible": False}],
+            }]},
+            {"type": "Container", "id": group, "isVisible": False,
+             "items": [*(_row(i, values, errors) for i in range(start, end + 1)), *hidden]},
+        ]
+    return [*(_row(i, values, errors) for i in range(1, shown + 1)), *hidden]
 
 
 def application_form(
@@ -48,15 +87,16 @@ def application_form(
         text("説明会に参加した所属が、利用者を記入して申請します（ガイドライン 7-1(1)(2)）。"
              "人事異動などで利用者が変わったときも、改めて申請してください。"),
         *error_summary(errors),
-        *form_inputs(HEADER_FIELDS, values, errors),
+        # Short fields side by side, two to a line, to keep the form short in Teams.
+        *(_pair(HEADER_FIELDS[i:i + 2], values, errors) for i in (0, 2)),
+        *form_inputs(HEADER_FIELDS[4:], values, errors),
         text("利用者情報", weight="Bolder", separator=True, spacing="Medium"),
-        text("mアカウントはメールアドレスの @ より前の部分です。申請区分は 新規・変更・削除 から選びます。",
-             isSubtle=True, size="Small"),
+        text(f"mアカウントはメールアドレスの @ より前の部分です。申請区分は新規・変更・削除から選びます。"
+             f"1回の申請で{rows}人まで記入できます。", isSubtle=True, size="Small"),
+        *_user_rows(values, errors, rows),
     ]
-    for i in range(1, rows + 1):
-        body.extend(_row(i, values, errors))
     body.extend(form_inputs((NOTE_FIELD,), values, errors))
-    body.append(text("※利用可否は DX推進課 からこのチャットでお知らせします。", isSubtle=True, size="Small"))
+    body.append(text("※利用可否はDX推進課からこのチャットでお知らせします。", isSubtle=True, size="Small"))
     return adaptive_card(body, [execute("申請する", "application.submit", {}, style="positive")])
 
 
@@ -88,9 +128,9 @@ def application_card(
     status = STATE_LABELS.get(state, state)
     if state != PENDING:
         status = f"{status}（{doc['decided_by_name']}、{_when(doc['decided_at'])}）"
-    body.append({"type": "Container", "style": "emphasis", "items": [
+    body.append({"type": "Container", "style": _STATE_STYLES.get(state, "emphasis"), "items": [
         text("DX推進課使用欄", weight="Bolder"),
-        text(f"状態: {status}", weight="Bolder", color=_STATE_COLORS.get(state, "Default")),
+        text(f"状態: {status}", weight="Bolder"),
         *([fact_set([("連絡事項", doc["decision_note"])])] if doc.get("decision_note") else []),
     ]})
     actions: list[Element] = []
@@ -107,7 +147,7 @@ def application_card(
                          "value": "false", "valueOn": "true", "valueOff": "false"} for u in pending)
             actions = [execute("研修受講を記録する", "application.training", data)]
     elif view == "applicant" and state == PENDING:
-        body.append(text("DX推進課 の確認をお待ちください。", isSubtle=True))
+        body.append(text("DX推進課の確認をお待ちください。", isSubtle=True))
     elif view == "applicant" and state == APPROVED:
         body.append(text("承認されました。利用者は研修を受講してください。受講が記録され、所属長の利用許可があれば "
                          "ChatGPT を使えます。"))
@@ -140,16 +180,16 @@ _FORM_VALUES = {"submitted_on": "2026-11-26", "department": "市民課", "manage
 _IDS = ["29:user-yamada", "29:user-5"]
 
 SAMPLES = {
-    "application-form": lambda: application_form(_FORM_VALUES),
-    "application-form-errors": lambda: application_form(
+    "application_form": lambda: application_form(_FORM_VALUES),
+    "application_form_errors": lambda: application_form(
         {**_FORM_VALUES, "account": "shimin", "maccount_1": "suzuki", "kind_1": "new"},
         {"account": "アカウントは所属のメールアドレスを入力してください。", "usage": "利用用途を入力してください。",
          "maccount_1": "1行目の mアカウント「suzuki」は組織表にありません。DX推進課にお問い合わせください。"}),
-    "application-admin-pending": lambda: application_card(_sample(PENDING), "admin", _IDS),
-    "application-applicant-pending": lambda: application_card(_sample(PENDING), "applicant", _IDS),
-    "application-admin-approved": lambda: application_card(
+    "application_admin_pending": lambda: application_card(_sample(PENDING), "admin", _IDS),
+    "application_applicant_pending": lambda: application_card(_sample(PENDING), "applicant", _IDS),
+    "application_admin_approved": lambda: application_card(
         _sample(APPROVED), "admin", _IDS, trained={"33333333-3333-3333-3333-333333333333"}),
-    "application-applicant-approved": lambda: application_card(_sample(APPROVED), "applicant", _IDS),
-    "application-rejected": lambda: application_card(
+    "application_applicant_approved": lambda: application_card(_sample(APPROVED), "applicant", _IDS),
+    "application_rejected": lambda: application_card(
         _sample(REJECTED, decision_note="説明会への参加が確認できません。参加後に再申請してください。"), "applicant", _IDS),
 }

@@ -110,11 +110,11 @@ def check(directory: Directory, applicant: Person, raw: Mapping[str, Any]) -> tu
             continue
         if person.department != applicant.department:
             result.errors[f"maccount_{i}"] = (
-                f"{i}行目の {person.name} さんは {person.department} の所属です。所属ごとに申請してください。"
+                f"{i}行目の{person.name}さんは{person.department}の所属です。所属ごとに申請してください。"
             )
             continue
         if any(u["user_id"] == person.aad_object_id for u in users):
-            result.errors[f"maccount_{i}"] = f"{i}行目の {person.name} さんは既に記入されています。"
+            result.errors[f"maccount_{i}"] = f"{i}行目の{person.name}さんは既に記入されています。"
             continue
         users.append({"row": i, "maccount": account, "name": name or person.name, "kind": kind,
                       "user_id": person.aad_object_id})
@@ -149,14 +149,14 @@ async def decide(
 ) -> Decision:
     """DX推進課 approves or rejects once; approval opens (or, for 削除, closes) ChatGPT per user."""
     if actor is None or not actor.is_dx_admin:
-        raise ApplicationError("様式1 の申請を判断できるのは DX推進課 の担当者だけです。")
+        raise ApplicationError("様式1の申請を判断できるのはDX推進課の担当者だけです。")
     doc = await get(store, application_id)
     if doc is None:
         raise ApplicationError("この申請は見つかりませんでした。")
     if doc["state"] != PENDING:
         return Decision(doc, False)
     if not approve and not note.strip():
-        raise ApplicationError("却下する場合は、理由を DX推進課使用欄 に入力してください。")
+        raise ApplicationError("却下する場合は、理由をDX推進課使用欄に入力してください。")
     changes = {
         "state": APPROVED if approve else REJECTED, "decided_by": actor.aad_object_id,
         "decided_by_name": actor.name, "decided_at": _now().isoformat(), "decision_note": note.strip(),
@@ -200,7 +200,7 @@ async def chatgpt_missing(store: Store, person: Person) -> list[str]:
         missing.append("所属の説明会への参加（7-1(1)）")
     account = await store.get(ACCOUNTS, person.aad_object_id)
     if not account or account.get("department") != person.department:
-        missing.append("様式1 ChatGPT アカウント及び利用申請の DX推進課 による承認（7-1(2)）")
+        missing.append("様式1 ChatGPT アカウント及び利用申請のDX推進課による承認（7-1(2)）")
     if not await store.get(TRAININGS, person.aad_object_id):
         missing.append("研修の受講（7-1(3)）")
     return missing

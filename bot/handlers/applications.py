@@ -112,7 +112,7 @@ async def refresh(turn: Turn, data: dict[str, Any]) -> dict[str, Any]:
         return await _card(services, doc, "admin")
     if turn.actor.aad_object_id.lower() == doc["applicant_id"]:
         return await _card(services, doc, "applicant")
-    raise ActionError("この申請を表示できるのは、申請した方と DX推進課 だけです。")
+    raise ActionError("この申請を表示できるのは、申請した方とDX推進課だけです。")
 
 
 async def training_from_card(turn: Turn, data: dict[str, Any]) -> dict[str, Any]:
@@ -120,7 +120,7 @@ async def training_from_card(turn: Turn, data: dict[str, Any]) -> dict[str, Any]
     services = turn.services
     actor = await _admin(turn)
     if actor is None:
-        raise ActionError("研修受講の記録は DX推進課 だけが行えます。")
+        raise ActionError("研修受講の記録はDX推進課だけが行えます。")
     doc = await applications.get(services.store, str(data.get("id") or ""))
     if doc is None or doc["state"] != APPROVED:
         raise ActionError("承認済みの申請でだけ研修受講を記録できます。")
@@ -143,7 +143,7 @@ async def briefing(turn: Turn, args: str) -> None:
     """``/briefing <所属> … [YYYY-MM-DD]``: the 所属 attended the 説明会 (7-1(1)); a pasted list works."""
     actor = await _admin(turn)
     if actor is None:
-        await turn.send_text("説明会の参加記録は DX推進課 だけが行えます。")
+        await turn.send_text("説明会の参加記録はDX推進課だけが行えます。")
         return
     try:
         day, departments = _day([w for w in _LIST_SPLIT.split(args) if w])
@@ -167,7 +167,7 @@ async def training(turn: Turn, args: str) -> None:
     """``/training <mアカウント> … [YYYY-MM-DD]``: 研修受講 (7-1(3)); a pasted list works."""
     actor = await _admin(turn)
     if actor is None:
-        await turn.send_text("研修受講の記録は DX推進課 だけが行えます。")
+        await turn.send_text("研修受講の記録はDX推進課だけが行えます。")
         return
     try:
         day, accounts = _day([w for w in _LIST_SPLIT.split(args) if w])

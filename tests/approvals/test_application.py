@@ -24,7 +24,7 @@ async def test_form_errors_keep_what_was_typed(start_bot, connector) -> None:
     text = body_text(card)
     assert "アカウントは所属のメールアドレス" in text
     assert "「suzuki」は組織表にありません" in text
-    assert "ユーザー5 さんは DX推進課 の所属です" in text
+    assert "ユーザー5さんはDX推進課の所属です" in text
     assert "案内文の下書き" in text and "suzuki" in text
     assert await bot.services.store.find("applications") == []
 
@@ -45,7 +45,7 @@ async def test_application_approved_then_chatgpt_opens_after_briefing_training_a
     data = actions(admin_card)["application.decide"]
     # Only DX推進課 decides.
     _, body = await bot.client.click(SATO, "application.decide", {"id": data["id"], "approve": True})
-    assert "DX推進課 の担当者だけ" in body_text(invoke_card(body))
+    assert "DX推進課の担当者だけ" in body_text(invoke_card(body))
 
     await bot.client.say(YAMADA, "/service chatgpt")
     await bot.client.say(YAMADA, "表の作り方を教えてください")
@@ -84,7 +84,7 @@ async def test_application_approved_then_chatgpt_opens_after_briefing_training_a
 async def test_training_list_import_and_rejection(start_bot, connector) -> None:
     bot = await start_bot()
     await bot.client.say(YAMADA, "/training yamada")
-    await text_for(connector, YAMADA, "DX推進課 だけ")
+    await text_for(connector, YAMADA, "DX推進課だけ")
     await bot.client.say(DX_ADMIN, "/training yamada, tanaka\nsuzuki")
     await text_for(connector, DX_ADMIN, "組織表にない mアカウント")
     assert await bot.services.store.get("trainings", YAMADA.aad_object_id) is None
