@@ -28,7 +28,8 @@ from workflows.approvals import (
 View = Literal["approver", "requester"]
 
 STATE_LABELS = {PENDING: "待機中", APPROVED: "承認済み", REJECTED: "却下", EXPIRED: "期限切れ", "cancelled": "取り消し"}
-_STATE_COLORS = {PENDING: "Warning", APPROVED: "Good", REJECTED: "Attention", EXPIRED: "Attention"}
+# The state shades its box; Teams' yellow and green text are hard to read on the light theme.
+_STATE_STYLES = {PENDING: "warning", APPROVED: "good", REJECTED: "attention", EXPIRED: "attention"}
 
 
 def _when(value: str) -> str:
@@ -42,7 +43,7 @@ def request_form(
     """利用許可 request: 業務内容 and 利用目的 for ``service``, sent to the 所属長."""
     body: list[Element] = [
         text("生成AIの利用許可の申請", weight="Bolder", size="Large"),
-        text(reason or f"{service_name(service)} を業務で使うには、所属長の許可が必要です（ガイドライン 4）。"
+        text(reason or f"{service_name(service)}を業務で使うには、所属長の許可が必要です（ガイドライン 4）。"
                        "業務内容と利用目的を入力して申請してください。"),
         fact_set([("申請者", requester.get("name", "")), ("所属", requester.get("department", "")),
                   ("所属長", requester.get("manager", "")), ("サービス", service_name(service))]),
@@ -62,10 +63,10 @@ def _status(doc: Mapping[str, Any]) -> list[Element]:
         label = f"{label}（{_when(doc['expires_at'])} までに判断されませんでした）"
     elif state == PENDING:
         label = f"{label}（期限 {_when(doc['expires_at'])}）"
-    out = [text(f"状態: {label}", weight="Bolder", color=_STATE_COLORS.get(state, "Default"))]
+    items = [text(f"状態: {label}", weight="Bolder")]
     if doc.get("comment"):
-        out.append(fact_set([("コメント", doc["comment"])]))
-    return out
+        items.append(fact_set([("コメント", doc["comment"])]))
+    return [{"type": "Container", "style": _STATE_STYLES.get(state, "emphasis"), "items": items}]
 
 
 def _findings(findings: Iterable[Mapping[str, Any]]) -> list[Element]:
@@ -131,20 +132,20 @@ _REQUESTER = {"name": "田中 次郎", "department": "市民課", "manager": "�
 _IDS = ["29:user-yamada", "29:user-sato"]
 
 SAMPLES = {
-    "approval-request-form": lambda: request_form("chatgpt", _REQUESTER),
-    "approval-request-form-errors": lambda: request_form(
+    "approval_request_form": lambda: request_form("chatgpt", _REQUESTER),
+    "approval_request_form_errors": lambda: request_form(
         "chatbot", _REQUESTER, {"work": "あ" * 3},
         {"purpose": "利用目的を選択してください。", "work": "業務内容を具体的に入力してください。"}),
-    "approval-permission-approver-pending": lambda: request_card(_sample(PENDING), "approver", _IDS),
-    "approval-permission-requester-pending": lambda: request_card(_sample(PENDING), "requester", _IDS),
-    "approval-permission-approved": lambda: request_card(_sample(APPROVED), "requester", _IDS),
-    "approval-permission-rejected": lambda: request_card(
+    "approval_permission_approver_pending": lambda: request_card(_sample(PENDING), "approver", _IDS),
+    "approval_permission_requester_pending": lambda: request_card(_sample(PENDING), "requester", _IDS),
+    "approval_permission_approved": lambda: request_card(_sample(APPROVED), "requester", _IDS),
+    "approval_permission_rejected": lambda: request_card(
         _sample(REJECTED, comment="業務内容をもう少し具体的に書いて再申請してください。"), "requester", _IDS),
-    "approval-permission-expired": lambda: request_card(_sample(EXPIRED), "requester", _IDS),
-    "approval-confirm-approver-pending": lambda: request_card(_sample(PENDING, CONFIRM), "approver", _IDS),
-    "approval-confirm-requester-pending": lambda: request_card(_sample(PENDING, CONFIRM), "requester", _IDS),
-    "approval-confirm-approved": lambda: request_card(_sample(APPROVED, CONFIRM, text=None), "approver", _IDS),
-    "approval-confirm-rejected": lambda: request_card(
+    "approval_permission_expired": lambda: request_card(_sample(EXPIRED), "requester", _IDS),
+    "approval_confirm_approver_pending": lambda: request_card(_sample(PENDING, CONFIRM), "approver", _IDS),
+    "approval_confirm_requester_pending": lambda: request_card(_sample(PENDING, CONFIRM), "requester", _IDS),
+    "approval_confirm_approved": lambda: request_card(_sample(APPROVED, CONFIRM, text=None), "approver", _IDS),
+    "approval_confirm_rejected": lambda: request_card(
         _sample(REJECTED, CONFIRM, text=None, comment="職員の氏名を除いてから送ってください。"), "requester", _IDS),
-    "approval-confirm-expired": lambda: request_card(_sample(EXPIRED, CONFIRM, text=None), "requester", _IDS),
+    "approval_confirm_expired": lambda: request_card(_sample(EXPIRED, CONFIRM, text=None), "requester", _IDS),
 }
