@@ -117,8 +117,9 @@ def answer_card(view: AnswerView, summarize: bool = False) -> dict[str, Any]:
     for number, section in enumerate(view["results"], start=1):
         body.append(_answer_block(section, number))
     if view["related"]:
+        # Links that wrap, rather than buttons: Teams cuts a button's Japanese title at one line.
         body.append(text("関連する箇所", weight="Bolder", separator=True, spacing="Medium"))
-        body.append({"type": "ActionSet", "actions": [open_button(link) for link in view["related"][:3]]})
+        body.extend(_link_row(link) for link in view["related"][:3])
     actions = [contents_button(), open_button(_contact(), "問い合わせ先")]
     if summarize:
         ids = [section["id"] for section in view["results"]]
@@ -145,7 +146,7 @@ def summary_pending_card(sections: list[Link], left_out: list[Link] | None = Non
 def no_answer_card(question: str) -> dict[str, Any]:
     body = [
         text(f"「{_short(question, QUESTION_CHARS)}」に当てはまる箇所は見つかりませんでした。", weight="Bolder"),
-        text("言葉を変えて質問するか、目次から探してください。ルールについては DX推進課 にお問い合わせください。"),
+        text("言葉を変えて質問するか、目次から探してください。ルールについてはDX推進課にお問い合わせください。"),
     ]
     return adaptive_card(body, [contents_button(), open_button(_contact(), "問い合わせ先")])
 
@@ -177,9 +178,9 @@ def section_card(section: SectionView) -> dict[str, Any]:
 def _answer_block(section: SectionView, number: int) -> Element:
     full_id = f"full-{number}"
     marked = [s for p in section["paragraphs"] for s in p["sentences"] if s["marked"]]
-    rows = [r for p in section["paragraphs"] for r in p["rows"] if r["marked"]]
-    if marked or rows:
-        excerpt = [text(s["text"]) for s in marked] + [_row_text(r, bold=False) for r in rows]
+    tables = [p["rows"] for p in section["paragraphs"] if any(r["marked"] for r in p["rows"])]
+    if marked or tables:
+        excerpt = [text(s["text"]) for s in marked] + [_excerpt_table(rows) for rows in tables]
     else:
         first = [s for p in section["paragraphs"] for s in p["sentences"]][:2]
         excerpt = [text(s["text"]) for s in first]
@@ -244,15 +245,49 @@ def _paragraphs(paragraphs: list[ParagraphView], bold_marked: bool) -> list[Elem
 
 def _paragraph(paragraph: ParagraphView, bold_marked: bool) -> Element:
     if paragraph["kind"] == "table":
-        return {"type": "Container", "items": [_row_text(r, bold=bold_marked and r["marked"]) for r in paragraph["rows"]]}
+        return _table(paragraph["rows"], bold_marked)
     words = "".join(_bold(s["text"]) if bold_marked and s["marked"] else s["text"] for s in paragraph["sentences"])
     return text(words, weight="Bolder") if paragraph["kind"] == "subheading" else text(words)
 
 
-def _row_text(row: Row, bold: bool) -> Element:
-    cells = [c.replace("\n", "　") for c in row["cells"] if c]
-    line = "｜".join(cells)
-    return text(_bold(line) if bold else line, spacing="Small")
+def _has_header(rows: list[Row]) -> bool:
+    """A grid whose rows all have the same cells starts with its header (別紙 機密性); a form's
+    mixed rows (様式1: 提出日, then the users' table) do not."""
+    return len({len(r["cells"]) for r in rows}) == 1 and len(rows) > 1
+
+
+def _excerpt_table(rows: list[Row]) -> Element:
+    """The matching rows of a table, under its header when it has one."""
+    header = rows[:1] if _has_header(rows) and not rows[0]["marked"] else []
+    return _table([*header, *(r for r in rows if r["marked"])], bold_marked=False)
+
+
+def _table(rows: list[Row], bold_marked: bool) -> Element:
+    count = max(len(r["cells"]) for r in rows)
+    cells = [[*r["cells"], *[""] * (count - len(r["cells"]))] for r in rows]
+    return {
+        "type": "Table",
+        "columns": [{"width": _column_weight([row[i] for row in cells])} for i in range(count)],
+        "firstRowAsHeader": _has_header(rows),
+        "showGridLines": True,
+        "rows": [
+            {"type": "TableRow", "cells": [_cell(c, bold=bold_marked and r["marked"]) for c in row]}
+            for r, row in zip(rows, cells, strict=True)
+        ],
+    }
+
+
+def _column_weight(cells: list[str]) -> int:
+    """Wide columns for long text, narrow ones for a mark or a number (分類 3, ×)."""
+    longest = max((len(line) for cell in cells for line in cell.split("\n")), default=0)
+    return min(max(longest // 4, 2), 6)
+
+
+def _cell(value: str, bold: bool) -> Element:
+    # One TextBlock a line: the rules' cells are lists of 「・」 items.
+    lines = [line.strip() for line in value.split("\n") if line.strip()]
+    return {"type": "TableCell", "items": [text(_bold(line) if bold else line, size="Small", spacing="None")
+                                           for line in lines]}
 
 
 def _bold(words: str) -> str:

@@ -43,7 +43,7 @@ def help_card() -> dict[str, Any]:
         text("所属長・DX推進課向け", weight="Bolder", spacing="Medium"),
         fact_set(MANAGER_COMMANDS),
         text("問い合わせ先", weight="Bolder", separator=True, spacing="Medium"),
-        text(f"ルールやこのボットについては {CONTACT} にお問い合わせください（ルール第4章）。"),
+        text(f"ルールやこのボットについては{CONTACT}にお問い合わせください（ルール第4章）。"),
     ]
     actions = [
         execute("ルールの目次", "guide.contents", {}),
