@@ -31,7 +31,8 @@ ROLE_REASONS = {
     "dx_admin": "DX推進課",
 }
 _CATEGORY = dict(REPORT_CATEGORIES)
-_STATUS_COLOR = {"受付": "Warning", "対応中": "Accent", "完了": "Good"}
+# The status shades its box; Teams' yellow and green text are hard to read on the light theme.
+_STATUS_STYLE = {"受付": "warning", "対応中": "accent", "完了": "good"}
 
 
 def _when(value: str | None) -> str:
@@ -122,10 +123,11 @@ def _status_line(report: Mapping[str, Any]) -> Element:
     return {
         "type": "ColumnSet",
         "columns": [
-            {"type": "Column", "width": "auto", "items": [
-                text(f"状態: {report['status']}", weight="Bolder", color=_STATUS_COLOR.get(report["status"], "Default")),
+            {"type": "Column", "width": "auto", "style": _STATUS_STYLE.get(report["status"], "emphasis"), "items": [
+                text(f"状態: {report['status']}", weight="Bolder"),
             ]},
-            {"type": "Column", "width": "stretch", "items": [text(confirmed, isSubtle=True)]},
+            {"type": "Column", "width": "stretch", "verticalContentAlignment": "Center",
+             "items": [text(confirmed, isSubtle=True)]},
         ],
     }
 
@@ -134,7 +136,7 @@ def receipt_card(report: Mapping[str, Any]) -> dict[str, Any]:
     """What the reporter sees after submitting: the receipt number and who was told."""
     notified = "、".join(f"{n['name']}（{'・'.join(ROLE_REASONS[r] for r in n['roles'])}）" for n in report["notified"])
     body: list[Element] = [
-        text("報告を受け付けました", size="Large", weight="Bolder", color="Good"),
+        text("報告を受け付けました", size="Large", weight="Bolder"),
         text(f"受付番号 {report['id']}", size="ExtraLarge", weight="Bolder"),
         text("問い合わせの際はこの受付番号をお伝えください。所属長が内容を確認し、DX推進課が対応状況をお知らせします。"),
         _report_facts(report),
@@ -316,6 +318,17 @@ _IN_PROGRESS = {
                 {"status": "対応中", "by": "ユーザー5", "at": _NOW.isoformat(), "note": "事業者に確認しています。"}],
 }
 
+# A second, later report for the list: its own number, 所属 and reporter.
+_OTHER_REPORT: dict[str, Any] = {
+    **SAMPLE_REPORT, "id": "R2026-0002", "category": "incident", "service": "chatgpt", "exchange_id": None,
+    "reporter_id": "5555", "reporter_name": "田中 次郎", "division": "財務部", "manager_id": "6666",
+    "header": {"department": "税制課", "manager": "鈴木 一郎", "reporter": "田中 次郎", "contact": "内線2345"},
+    "occurred_at": "2026-11-26T04:40:00+00:00",
+    "background": "ChatGPTで作成した税額計算のExcel関数に誤りがあり、課内の確認で気付いた。市民への通知書は送付前のため影響はない。",
+    "cause": None, "submitted_at": "2026-11-26T05:50:00+00:00",
+    "history": [{"status": "受付", "by": "田中 次郎", "at": "2026-11-26T05:50:00+00:00", "note": ""}],
+}
+
 SAMPLES = {
     "report_exchange": lambda: exchange_card(SAMPLE_REPORT, {
         **_EXCHANGE, "user_name": "山田 太郎", "model": "claude-haiku-4-5",
@@ -335,5 +348,5 @@ SAMPLES = {
     "report_notification_dx": lambda: notification_card(SAMPLE_REPORT, ["dx_admin"]),
     "report_status": lambda: status_card(_IN_PROGRESS),
     "report_update_notice": lambda: update_notice_card(_IN_PROGRESS, "status"),
-    "report_list": lambda: list_card([_IN_PROGRESS, SAMPLE_REPORT]),
+    "report_list": lambda: list_card([_OTHER_REPORT, _IN_PROGRESS]),
 }
