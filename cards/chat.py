@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cards.common import Element, adaptive_card, execute, fact_set, text
+from cards.guide import label
 
 RESEND = "chat.resend_masked"
 RETRY = "chat.retry"
@@ -66,7 +67,7 @@ def _findings(findings: Sequence[FindingView]) -> list[Element]:
             "items": [
                 text(f"{number}. {finding.category_name}", weight="Bolder"),
                 fact_set([("該当箇所", finding.masked or "（表示しません）"), ("理由", finding.reason),
-                          ("ルール", finding.section)]),
+                          ("ルール", label(finding.section))]),
             ],
         })
     return items
@@ -74,7 +75,7 @@ def _findings(findings: Sequence[FindingView]) -> list[Element]:
 
 def _section_buttons(findings: Sequence[FindingView], limit: int = 3) -> list[Element]:
     sections = list(dict.fromkeys(f.section for f in findings))[:limit]
-    return [execute(f"{section} を読む", GUIDE_OPEN, {"section": section}, inputs=False) for section in sections]
+    return [execute(f"{label(section)}を読む", GUIDE_OPEN, {"section": section}, inputs=False) for section in sections]
 
 
 def block_card(findings: Sequence[FindingView], resend: tuple[str, str] | None = None) -> dict[str, Any]:
@@ -102,7 +103,9 @@ def retry_card(service: str, kind: str, prompt_id: str | None) -> dict[str, Any]
     """A provider failure; the prompt is kept and one click sends it again."""
     label = SERVICE_LABELS.get(service, service)
     body = [
-        text("回答を取得できませんでした", weight="Bolder", size="Medium", color="Warning"),
+        # A shaded box rather than yellow text, which is hard to read on the light theme.
+        {"type": "Container", "style": "warning",
+         "items": [text("回答を取得できませんでした", weight="Bolder", size="Medium")]},
         text(FAILURES.get(kind, FAILURES["unavailable"]).format(service=label)),
     ]
     actions = []
@@ -127,17 +130,23 @@ def service_card(current: str, models: dict[str, str]) -> dict[str, Any]:
 
 
 def _sample_findings() -> list[FindingView]:
+    # As bot.handlers.chat.finding_views shows policy.screen's findings for the sample text below.
     return [
+        FindingView("個人情報の可能性", "**", "2章4", "個人を指す氏名（敬称付き）の可能性があります"),
         FindingView("個人番号（マイナンバー）", "**** **** 9018", "2章5-1(1)", "マイナンバー・個人番号の近くに12桁の番号があります"),
         FindingView("個人情報", "***-****-5678", "2章5-1(1)", "個人の携帯電話番号が含まれています"),
     ]
 
 
+# policy.masked_resend's output for 「山田様のマイナンバーは1234 5678 9018、電話は090-1234-5678です。
+# 手続きの案内文を作ってください。」: every digit is masked, not only the part shown in the findings.
+_SAMPLE_RESEND = "**様のマイナンバーは**** **** ****、電話は*************です。手続きの案内文を作ってください。"
+
 SAMPLES = {
     "chat_block_resend": lambda: block_card(
-        _sample_findings(), ("0f3c9a", "山田様のマイナンバーは **** **** 9018、電話は ***-****-5678 です。手続きの案内文を作ってください。")
+        _sample_findings(), ("0f3c9a", _SAMPLE_RESEND)
     ),
-    "chat_block": lambda: block_card([FindingView("契約・執行情報", "予定価格 ****万円", "2章5-1(1)", "予定価格が含まれています")]),
+    "chat_block": lambda: block_card([FindingView("契約・執行情報", "予定価格", "2章5-1(1)", "予定価格・最低制限価格などの契約情報です")]),
     "chat_retry": lambda: retry_card("chatbot", "rate_limited", "0f3c9a"),
     "chat_service": lambda: service_card("chatbot", {"chatbot": "claude-haiku-4-5", "chatgpt": "gpt-4o-mini"}),
 }
