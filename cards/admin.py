@@ -123,7 +123,7 @@ def review_card(exchange: Exchange, reasons: Sequence[str] = (), error: str | No
     ]
     if exchange.review:
         body.append(text(f"記録済みの所見: {'、'.join(exchange.review.labels)}（{exchange.review.reviewer.name}、"
-                         f"{jst_datetime(exchange.review.at)}）", color="Good"))
+                         f"{jst_datetime(exchange.review.at)}）", weight="Bolder"))
     if error:
         body.append(text(error, color="Attention"))
     body.append({

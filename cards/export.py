@@ -30,7 +30,7 @@ def ready_card(
 ) -> dict[str, Any]:
     return adaptive_card(
         [
-            text("出力できました", size="Large", weight="Bolder", color="Good"),
+            text("出力できました", size="Large", weight="Bolder"),
             fact_set([
                 ("種類", dict(EXPORT_KINDS)[kind]),
                 ("形式", dict(EXPORT_FORMATS)[fmt]),

@@ -43,7 +43,7 @@ def choose_card() -> dict[str, Any]:
     return adaptive_card(
         [
             text("活用事例の報告", size="Large", weight="Bolder"),
-            text("報告するサービスを選んでください。ChatGPT は様式2、生成AI総合案内チャットボットは様式4 で報告します。"),
+            text("報告するサービスを選んでください。ChatGPT は様式2、生成AI総合案内チャットボットは様式4で報告します。"),
         ],
         [
             execute("ChatGPT（様式2）", "usecase.open", {"service": "chatgpt"}),
@@ -102,7 +102,7 @@ def _case_facts(case: Mapping[str, Any]) -> Element:
 
 def receipt_card(case: Mapping[str, Any]) -> dict[str, Any]:
     return adaptive_card([
-        text("活用事例を受け付けました", size="Large", weight="Bolder", color="Good"),
+        text("活用事例を受け付けました", size="Large", weight="Bolder"),
         text(f"受付番号 {case['id']}", size="ExtraLarge", weight="Bolder"),
         text("DX推進課が内容を確認し、公開したらお知らせします。ご報告ありがとうございます。"),
         _case_facts(case),
@@ -134,7 +134,7 @@ def decision_notice_card(case: Mapping[str, Any]) -> dict[str, Any]:
     """To the submitter: their case was published, or sent back with DX推進課's note."""
     if case["status"] == "公開":
         return adaptive_card([
-            text(f"活用事例 {case['id']} が公開されました", weight="Bolder", color="Good"),
+            text(f"活用事例 {case['id']} が公開されました", weight="Bolder"),
             text("「/cases」で庁内のだれでも閲覧できます。ご協力ありがとうございました。"),
             _case_facts(case),
         ])
