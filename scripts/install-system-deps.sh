@@ -3,11 +3,13 @@
 # playground-drive --screenshot drive Chromium; Japanese glyphs need Noto CJK).
 # Idempotent: installs only what is missing, and refreshes the apt lists only then.
 # Add one package a line to PACKAGES if your feature needs another Debian package.
+# postgresql: initdb/pg_ctl for tests/faults' private throw-away cluster (PostgreSQL restart test).
 set -eu
 
 PACKAGES="
 chromium
 fonts-noto-cjk
+postgresql
 "
 
 missing=""
