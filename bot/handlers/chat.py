@@ -92,7 +92,9 @@ async def on_prompt(turn: Turn) -> None:
         await turn.send_text(cards.TOO_LONG.format(limit=limit))
         return
     # 4, 7-1: only people in the org table with permission for their service get further.
-    if await approvals.admit(turn, await _service_of(turn)) is None:
+    # Read once per message and handed on (each read is a database round trip).
+    service = await _service_of(turn)
+    if await approvals.admit(turn, service) is None:
         return
     started = time.monotonic()
     screening = screen(text)
@@ -100,12 +102,12 @@ async def on_prompt(turn: Turn) -> None:
     if screening.verdict == Verdict.BLOCK:
         await block(turn, text, screening, received, screen_ms)
     elif screening.verdict == Verdict.CONFIRM:
-        exchange = await _exchange(turn, text, screening, await _service_of(turn), "held")
+        exchange = await _exchange(turn, text, screening, service, "held")
         exchange.latency_ms = {"screen": screen_ms, "first_token": None, "total": _ms(received)}
         await approvals.hold_for_approval(turn, text, screening)  # 2章4: the 所属長 decides
         await chat.record(turn.services.store, exchange)
     else:
-        await forward(turn, text, screening, received=received, screen_ms=screen_ms)
+        await forward(turn, text, screening, received=received, screen_ms=screen_ms, service=service)
 
 
 async def block(turn: Turn, text: str, screening: Screening, received: float, screen_ms: int) -> None:
