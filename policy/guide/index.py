@@ -169,6 +169,8 @@ class GuideIndex:
         for i, leaf in enumerate(self.leaves):
             doc = self._words.docs[i]
             score = word_scores[i] + BIGRAM_WEIGHT * char_scores[i]
+            if score <= 0:
+                continue
             if total:
                 # Sections that answer more of the question's concepts beat ones that repeat one.
                 score *= (_share(concepts, doc) / total) ** COVERAGE_POWER
@@ -180,8 +182,6 @@ class GuideIndex:
             support = self._support[i]
             if support is not None and support not in weights:
                 score *= SUPPORT_WEIGHT
-            if score <= 0:
-                continue
             matched = tuple(t for t in weights if t in doc)
             exact = any(p in self._texts[i] for p in query.phrases) or _names(query.core, self._titles[i])
             hits.append(Hit(leaf, score, matched, exact))
