@@ -307,7 +307,8 @@ def _link_row(link: Link) -> Element:
     return {
         "type": "ColumnSet",
         "spacing": "Small",
-        "selectAction": open_button(link),
+        # The whole name, not the shortened button title: screen readers read it out.
+        "selectAction": open_button(link, f"{label(link['id'])} {link['title']}"),
         "columns": [
             {"type": "Column", "width": "auto", "items": [text(label(link["id"]), isSubtle=True, size="Small")]},
             {"type": "Column", "width": "stretch", "items": [text(link["title"], color="Accent")]},

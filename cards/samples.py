@@ -17,7 +17,8 @@ from typing import Any
 
 import cards
 
-_NAME = re.compile(r"[a-z0-9][a-z0-9_.-]*")
+# Lower case and underscores only, so the file names of all samples read alike.
+_NAME = re.compile(r"[a-z0-9][a-z0-9_]*")
 # Modules that are this tool rather than card builders.
 _SKIP = {"__main__", "samples"}
 
@@ -39,7 +40,7 @@ def builders(package: ModuleType = cards) -> dict[str, Callable[[], dict[str, An
             continue
         for name, build in table.items():
             if not _NAME.fullmatch(name):
-                raise SampleError(f"{module_name}: sample name {name!r} is not a lower-case file name")
+                raise SampleError(f"{module_name}: sample name {name!r} is not lower case with underscores")
             if name in found:
                 raise SampleError(f"sample {name!r} is defined in both {owner[name]} and {module_name}")
             found[name] = build
