@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import contextlib
-import subprocess
+import shutil
+import tempfile
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -31,12 +32,21 @@ def models(openai_server: OpenAIServer, anthropic_server: AnthropicServer) -> di
 
 
 @pytest.fixture
-def cluster(tmp_path: Path) -> Iterator[PrivateCluster]:
+def private_dir() -> Iterator[Path]:
+    """A temporary folder outside pytest's basetemp, which pytest runs started meanwhile (other
+    suites on a shared machine) prune: a long fault test must not lose its files under it."""
+    root = Path(tempfile.mkdtemp(prefix="faults-"))
+    yield root
+    shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture
+def cluster(private_dir: Path) -> Iterator[PrivateCluster]:
     if reason := available():
         pytest.skip(reason)
-    server = PrivateCluster(tmp_path / "pg")
+    server = PrivateCluster(private_dir / "pg")
     server.init()
     server.start()
     yield server
-    with contextlib.suppress(subprocess.CalledProcessError):  # already stopped by the test
+    with contextlib.suppress(RuntimeError):  # already stopped by the test
         server.stop("immediate")

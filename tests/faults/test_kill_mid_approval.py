@@ -23,17 +23,17 @@ HELD = "職員の山田さんの評価について文章を作って"
 ANSWER = "評価文書の構成案です。"
 
 
-async def test_a_held_message_survives_sigkill_and_is_answered_once(tmp_path: Path, connector: Connector,
+async def test_a_held_message_survives_sigkill_and_is_answered_once(private_dir: Path, connector: Connector,
                                                                      models: dict[str, str],
                                                                      anthropic_server: AnthropicServer) -> None:
     env = {
-        **models, "ALLOW_UNAUTHENTICATED": "1", "DATA_DIR": str(tmp_path / "data"),
-        "STORAGE_URL": f"tinydb:///{tmp_path / 'data' / 'store'}", "ORG_TABLE": str(REPO / "data" / "org.csv"),
+        **models, "ALLOW_UNAUTHENTICATED": "1", "DATA_DIR": str(private_dir / "data"),
+        "STORAGE_URL": f"tinydb:///{private_dir / 'data' / 'store'}", "ORG_TABLE": str(REPO / "data" / "org.csv"),
         "RETENTION_EXCHANGES_DAYS": "365", "RETENTION_APPROVALS_DAYS": "365", "RETENTION_REPORTS_DAYS": "365",
         "APPROVAL_SWEEP_SECONDS": "0.5",
     }
-    first = BotProcess(env, tmp_path / "bot.log")
-    second = BotProcess(env, tmp_path / "bot.log")
+    first = BotProcess(env, private_dir / "bot.log")
+    second = BotProcess(env, private_dir / "bot.log")
     try:
         await first.start()
         async with aiohttp.ClientSession() as session:
@@ -61,4 +61,4 @@ async def test_a_held_message_survives_sigkill_and_is_answered_once(tmp_path: Pa
     assert [r.last_user_text for r in anthropic_server.requests] == [HELD]
     answers = [r for r in connector.received if r.operation != "update" and ANSWER in r.text]
     assert len(answers) == 1
-    assert HELD not in (tmp_path / "bot.log").read_text(encoding="utf-8", errors="replace")
+    assert HELD not in (private_dir / "bot.log").read_text(encoding="utf-8", errors="replace")
