@@ -241,11 +241,12 @@ async def reset_events(session: aiohttp.ClientSession, *controls: str) -> None:
             await response.read()
 
 
-def percentile(values: list[float], q: float) -> float:
+def percentile(values: list[float], q: float) -> float | None:
+    """Nearest-rank percentile, rounded to 0.1 ms; None when nothing was measured (valid JSON)."""
     if not values:
-        return float("nan")
+        return None
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))]
+    return round(ordered[min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))], 1)
 
 
 def analyse(level: Level, activities: list[dict[str, Any]], model: dict[str, dict[str, float]]) -> dict[str, Any]:
@@ -282,11 +283,11 @@ def analyse(level: Level, activities: list[dict[str, Any]], model: dict[str, dic
         "concurrency": level.concurrency,
         "messages": len(level.sent),
         "messages_per_s": round(completed / level.wall_s, 1) if level.wall_s else 0.0,
-        "added_latency_ms": {f"p{q}": round(percentile(added, q), 1) for q in (50, 95, 99)},
-        "before_model_ms": {f"p{q}": round(percentile(before_model, q), 1) for q in (50, 99)},
-        "after_model_ms": {f"p{q}": round(percentile(after_model, q), 1) for q in (50, 99)},
+        "added_latency_ms": {f"p{q}": percentile(added, q) for q in (50, 95, 99)},
+        "before_model_ms": {f"p{q}": percentile(before_model, q) for q in (50, 99)},
+        "after_model_ms": {f"p{q}": percentile(after_model, q) for q in (50, 99)},
         "model_path_messages": len(before_model),
-        "first_update_ms": {f"p{q}": round(percentile(first, q), 1) for q in (50, 99)},
+        "first_update_ms": {f"p{q}": percentile(first, q) for q in (50, 99)},
         "errors": errors,
         "bot_cpu_s": round(level.cpu_s, 2),
         "bot_cpu_percent": round(100 * level.cpu_s / level.wall_s, 1) if level.wall_s else 0.0,
