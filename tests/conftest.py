@@ -13,6 +13,7 @@ from app import SERVICES, create_app
 from bot.services import Services
 from settings import Settings
 from tests.support.connector import Connector
+from tests.support.model_servers import AnthropicServer, OpenAIServer, model_settings
 from tests.support.teams import BotClient
 
 REPO = Path(__file__).resolve().parent.parent
@@ -39,6 +40,24 @@ async def connector() -> AsyncIterator[Connector]:
     await server.start()
     yield server
     await server.stop()
+
+
+@pytest.fixture
+async def openai_server() -> AsyncIterator[OpenAIServer]:
+    async with OpenAIServer() as server:
+        yield server
+
+
+@pytest.fixture
+async def anthropic_server() -> AsyncIterator[AnthropicServer]:
+    async with AnthropicServer() as server:
+        yield server
+
+
+@pytest.fixture
+def models(openai_server: OpenAIServer, anthropic_server: AnthropicServer) -> dict[str, str]:
+    """Settings that point both services at the loopback model servers."""
+    return model_settings(openai_server, anthropic_server)
 
 
 @pytest.fixture

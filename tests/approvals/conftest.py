@@ -10,7 +10,6 @@ import pytest
 
 from tests.org.graph_server import GraphServer, running_graph
 from tests.support.connector import Connector, Received
-from tests.support.model_servers import AnthropicServer, OpenAIServer, model_settings
 from tests.support.teams import User
 
 # data/org.csv: 田中 is a clerk of 市民課 with no permission yet; 佐藤 is his 所属長.
@@ -21,26 +20,10 @@ OUTSIDER = User("user-outsider", "99999999-9999-9999-9999-999999999999", "外部
 
 
 @pytest.fixture
-async def openai_server() -> AsyncIterator[OpenAIServer]:
-    async with OpenAIServer() as server:
-        yield server
-
-
-@pytest.fixture
-async def anthropic_server() -> AsyncIterator[AnthropicServer]:
-    async with AnthropicServer() as server:
-        yield server
-
-
-@pytest.fixture
 async def graph(tmp_path: Path) -> AsyncIterator[GraphServer]:
     async with running_graph(tmp_path) as server:
         yield server
 
-
-@pytest.fixture
-def models(openai_server: OpenAIServer, anthropic_server: AnthropicServer) -> dict[str, str]:
-    return model_settings(openai_server, anthropic_server)
 
 
 def conversations_of(connector: Connector, user: User) -> set[str]:

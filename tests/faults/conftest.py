@@ -5,30 +5,12 @@ from __future__ import annotations
 import contextlib
 import shutil
 import tempfile
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.faults.cluster import PrivateCluster, available
-from tests.support.model_servers import AnthropicServer, OpenAIServer, model_settings
-
-
-@pytest.fixture
-async def openai_server() -> AsyncIterator[OpenAIServer]:
-    async with OpenAIServer() as server:
-        yield server
-
-
-@pytest.fixture
-async def anthropic_server() -> AsyncIterator[AnthropicServer]:
-    async with AnthropicServer() as server:
-        yield server
-
-
-@pytest.fixture
-def models(openai_server: OpenAIServer, anthropic_server: AnthropicServer) -> dict[str, str]:
-    return model_settings(openai_server, anthropic_server)
 
 
 @pytest.fixture

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from tests.chat.conftest import anthropic_server, models, openai_server
 from tests.conftest import BotFactory
 from tests.reports.helpers import actions, delivered, inputs, report_inputs, texts
 from tests.support.connector import Connector
 from tests.support.model_servers import AnthropicServer, Reply
 from tests.support.teams import SATO, YAMADA
-
-__all__ = ["anthropic_server", "models", "openai_server"]  # the chat tests' model servers on loopback
 
 
 async def test_an_answer_can_be_reported_from_its_button(
