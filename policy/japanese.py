@@ -7,6 +7,7 @@ what name detection needs; the same tokens feed the /guide index.
 
 from __future__ import annotations
 
+import threading
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -46,11 +47,19 @@ class Token(NamedTuple):
 _FORMAT = r"'-F%m\t%F-[0,1,2,3]\t%f[7]\n' '-U%m\t%F-[0,1,2,3]\t%m\n' '-EEOS\n'"
 
 
-@lru_cache(maxsize=1)
+_local = threading.local()
+
+
 def _tagger() -> fugashi.GenericTagger:
-    dicdir = unidic_lite.DICDIR
-    # An empty output-format-type lets -F/-U apply (the dictionary's dicrc names its own format).
-    return fugashi.GenericTagger(f'-d "{dicdir}" -r "{dicdir}/mecabrc" --output-format-type= {_FORMAT}')
+    # A MeCab tagger keeps its lattice between calls, so one per thread (the dictionary itself
+    # is memory-mapped once and shared): screening may run on worker threads too.
+    tagger = getattr(_local, "tagger", None)
+    if tagger is None:
+        dicdir = unidic_lite.DICDIR
+        # An empty output-format-type lets -F/-U apply (the dictionary's dicrc names its own format).
+        tagger = fugashi.GenericTagger(f'-d "{dicdir}" -r "{dicdir}/mecabrc" --output-format-type= {_FORMAT}')
+        _local.tagger = tagger
+    return tagger
 
 
 @lru_cache(maxsize=512)
