@@ -38,10 +38,10 @@ log = logging.getLogger(__name__)
 CONTACT = "総務部 DX推進課（047-366-7399）"
 NOT_IN_TABLE = f"組織表にあなたの情報が登録されていないため、ご利用いただけません。{CONTACT}にお問い合わせください。"
 NO_MANAGER = f"あなたの所属長が組織表に登録されていないため、申請を送れません。{CONTACT}にお問い合わせください。"
-ALREADY_PENDING = "{service} の利用許可は、所属長（{approver} さん）の判断待ちです。結果はこのチャットでお知らせします。"
+ALREADY_PENDING = "{service}の利用許可は、所属長（{approver} さん）の判断待ちです。結果はこのチャットでお知らせします。"
 CHATGPT_MISSING = (
     "ChatGPT を使うには、次の手続きが必要です（ガイドライン 7-1）。\n\n{items}\n\n"
-    "様式1 の申請は「/apply」で行えます。説明会と研修の記録は DX推進課 が行います。"
+    "様式1の申請は「/apply」で行えます。説明会と研修の記録はDX推進課が行います。"
     "それまでは「生成AI総合案内チャットボット」をご利用ください。"
 )
 BLOCKED_AFTER_APPROVAL = (
@@ -49,7 +49,7 @@ BLOCKED_AFTER_APPROVAL = (
     "内容を見直して入力し直してください。"
 )
 DELIVERY_FAILED = "承認されたメッセージの送信中にエラーが発生しました。お手数ですが、もう一度入力してください。"
-REVOKED_REASON = "{service} の利用許可は取り消されています。引き続き使う場合は、改めて所属長に申請してください。"
+REVOKED_REASON = "{service}の利用許可は取り消されています。引き続き使う場合は、改めて所属長に申請してください。"
 
 UNREACHABLE = (
     "所属長（{approver} さん）に Teams で連絡できなかったため、申請を取り消しました。"
@@ -139,7 +139,7 @@ async def request_command(turn: Turn, args: str) -> None:
         await turn.send_text(NOT_IN_TABLE)
         return
     if await permissions.is_permitted(turn.services.store, person, service):
-        await turn.send_text(f"{service_name(service)} の利用は既に許可されています。")
+        await turn.send_text(f"{service_name(service)}の利用は既に許可されています。")
         return
     await offer_request(turn, person, service)
 
@@ -160,7 +160,7 @@ async def submit_request(turn: Turn, data: dict[str, Any]) -> dict[str, Any]:
     if not form.ok:
         return request_form(service, _requester(person, manager), form.typed, form.errors)
     if await permissions.is_permitted(services.store, person, service):
-        return info_card(f"{service_name(service)} の利用は既に許可されています。")
+        return info_card(f"{service_name(service)}の利用は既に許可されています。")
     pending = await approvals.pending_permission(services.store, person.aad_object_id, service)
     if pending:
         return await _card(services, pending, "requester")
@@ -277,12 +277,12 @@ async def _after_decision(services: Services, adapter: Any, doc: dict[str, Any])
     service = service_name(doc["service"])
     approved = doc["state"] == APPROVED
     if doc["type"] == PERMISSION:
-        message = (f"{service} の利用が所属長に承認されました。質問をそのまま入力して利用を開始できます。" if approved
-                   else f"{service} の利用許可の申請は却下されました。理由: {doc['comment']}")
+        message = (f"{service}の利用が所属長に承認されました。質問をそのまま入力して利用を開始できます。" if approved
+                   else f"{service}の利用許可の申請は却下されました。理由: {doc['comment']}")
     elif approved:
-        message = f"所属長が送信を承認しました。{service} に送信して、回答をこのチャットでお届けします。"
+        message = f"所属長が送信を承認しました。{service}に送信して、回答をこのチャットでお届けします。"
     else:
-        message = f"所属長が送信を却下したため、メッセージは {service} に送信していません。理由: {doc['comment']}"
+        message = f"所属長が送信を却下したため、メッセージは{service}に送信していません。理由: {doc['comment']}"
     # Sent before the delivery starts: it also opens the personal chat the answer goes to.
     await _tell(services.notifier.send_to_user(doc["requester_id"], text=message), doc["id"])
     if doc["type"] == CONFIRM and approved:
@@ -353,7 +353,7 @@ async def expire(services: Services) -> int:
             if doc.get("requester_activity_id"):
                 await services.notifier.update(doc["requester_id"], doc["requester_activity_id"],
                                                await _card(services, doc, "requester"))
-            what = "メッセージの送信確認" if doc["type"] == CONFIRM else f"{service_name(doc['service'])} の利用許可の申請"
+            what = "メッセージの送信確認" if doc["type"] == CONFIRM else f"{service_name(doc['service'])}の利用許可の申請"
             tail = "メッセージは送信していません。必要なら改めて入力してください。" if doc["type"] == CONFIRM \
                 else "必要なら改めて申請してください。"
             await services.notifier.send_to_user(
@@ -408,17 +408,17 @@ async def _permission_command(turn: Turn, args: str, grant: bool) -> None:
     service = parts[1].lower()
     actor = await _admin_or_manager(turn, target)
     if actor is None:
-        await turn.send_text("この操作ができるのは、DX推進課 または対象者の所属長だけです。")
+        await turn.send_text("この操作ができるのは、DX推進課または対象者の所属長だけです。")
         return
     change = permissions.grant if grant else permissions.revoke
     await change(turn.services.store, target.aad_object_id, service, by=actor.aad_object_id, by_name=actor.name,
                  via="command")
     done = "許可しました" if grant else "取り消しました"
-    await turn.send_text(f"{target.name} さんの {service_name(service)} の利用を{done}。")
+    await turn.send_text(f"{target.name} さんの{service_name(service)}の利用を{done}。")
     told = ("利用が許可されました。質問をそのまま入力して利用を開始できます。" if grant
             else "利用許可が取り消されました。")
     await turn.services.notifier.send_to_user(
-        target.aad_object_id, text=f"{actor.name} さんにより、{service_name(service)} の{told}")
+        target.aad_object_id, text=f"{actor.name} さんにより、{service_name(service)}の{told}")
 
 
 async def permit(turn: Turn, args: str) -> None:
@@ -436,7 +436,7 @@ async def delegate(turn: Turn, args: str) -> None:
     services = turn.services
     actor = await services.org.person(turn.actor.aad_object_id)
     if actor is None or DX_ADMIN not in actor.roles:
-        await turn.send_text("代理の指定は DX推進課 だけが行えます。")
+        await turn.send_text("代理の指定はDX推進課だけが行えます。")
         return
     parts = args.split()
     if not parts:

@@ -92,7 +92,7 @@ async def test_a_strangers_click_is_refused_and_changes_nothing(start_bot, conne
 async def test_a_delegate_set_by_dx_can_decide(start_bot, connector) -> None:
     bot = await start_bot()
     await bot.client.say(SOUMU_HEAD, "/delegate sato u7")  # not DX推進課: refused
-    assert "DX推進課 だけ" in await text_for(connector, SOUMU_HEAD, "代理")
+    assert "DX推進課だけ" in await text_for(connector, SOUMU_HEAD, "代理")
     await bot.client.say(DX_ADMIN, "/delegate sato u7")
     await text_for(connector, DX_ADMIN, "判断できるようにしました")
     request_id = await request_permission(bot, connector)
@@ -163,7 +163,7 @@ async def test_someone_missing_from_the_table_is_sent_to_dx(start_bot, connector
 async def test_admin_revokes_and_permits(start_bot, connector) -> None:
     bot = await start_bot()
     await bot.client.say(YAMADA, "/revoke tanaka chatbot")  # neither DX推進課 nor 田中's 所属長
-    await text_for(connector, YAMADA, "DX推進課 または対象者の所属長だけ")
+    await text_for(connector, YAMADA, "DX推進課または対象者の所属長だけ")
     await bot.client.say(DX_ADMIN, "/revoke yamada chatbot")
     await text_for(connector, DX_ADMIN, "利用を取り消しました")
     await bot.client.say(YAMADA, "質問です")
