@@ -67,6 +67,7 @@ class Mention:
     kind: str  # full | surname | initials
     how: str  # honorific | label | title | signature | spaced | plain | english
     staff: bool
+    placeholder: bool = False  # a sample name (allow.yaml): a person only beside real data
 
 
 def _gap(doc: Doc, a: Token, b: Token) -> str:
@@ -143,9 +144,7 @@ def find_people(doc: Doc) -> list[Mention]:
         j = _given_name(tokens, i + 1, doc) if tok.is_surname else 0
         end_idx = j if j else i + 1
         start, end = tok.start, tokens[end_idx - 1].end
-        if doc.text[start:end].replace(" ", "").replace("\u3000", "") in placeholders:
-            i = end_idx
-            continue
+        placeholder = doc.text[start:end].replace(" ", "").replace("\u3000", "") in placeholders
         nxt = tokens[end_idx].surface if end_idx < n else ""
         if _COMPANY_BEFORE.search(doc.text[max(0, start - 8) : start]):
             i = end_idx  # 株式会社アイネス様: a company, not a person
@@ -163,11 +162,11 @@ def find_people(doc: Doc) -> list[Mention]:
             # 山田 太郎 with a space is how records and lists write names; 伊能忠敬 in prose is not.
             spaced = doc.text[tokens[i].end : tokens[i + 1].start] != ""
             kind_how = "honorific" if honorific else how or ("signature" if signature else "spaced" if spaced else "plain")
-            mentions.append(Mention(start, end, "full", kind_how, staff))
+            mentions.append(Mention(start, end, "full", kind_how, staff, placeholder))
         elif honorific:
-            mentions.append(Mention(start, end, "surname", "honorific", staff))
+            mentions.append(Mention(start, end, "surname", "honorific", staff, placeholder))
         elif signature:
-            mentions.append(Mention(start, end, "surname", "signature", staff))
+            mentions.append(Mention(start, end, "surname", "signature", staff, placeholder))
         i = end_idx
     mentions.extend(_labelled_katakana(doc, mentions))
     mentions.extend(_english(doc))

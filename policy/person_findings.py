@@ -37,6 +37,10 @@ def person_hits(doc: Doc, mentions: list[Mention], found: list[Hit]) -> list[Hit
         # person (敬称, 氏名：, 役職) counts any personal detail.
         strong = (bool(identifiers) or any(abs(h.start - m.start) < 200 for h in sensitive)
                   or _detail_attached(doc, m, detail))
+        if m.placeholder and not (identifiers or sensitive):
+            # A sample name in a form letter is allowed; beside a real identifier or a sensitive
+            # fact it names the person they belong to (contract rules 1 and 3).
+            continue
         has_detail = strong or (m.how != "plain" and (
             detail.near(doc, m.start, m.end, _DETAIL_WINDOW)
             or staff_matter.near(doc, m.start, m.end, _DETAIL_WINDOW)
