@@ -13,6 +13,7 @@ from app import SERVICES, create_app
 from bot.services import Services
 from settings import Settings
 from tests.support.connector import Connector
+from tests.support.loopback import serve
 from tests.support.model_servers import AnthropicServer, OpenAIServer, model_settings
 from tests.support.teams import BotClient
 
@@ -85,13 +86,8 @@ async def start_bot(connector: Connector, base_settings: dict[str, str]) -> Asyn
         values = {**base_settings, **overrides}
         settings = Settings(values)
         app = create_app(settings)
-        runner = web.AppRunner(app, access_log=None)
-        await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
+        runner, url = await serve(app)
         runners.append(runner)
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        url = f"http://127.0.0.1:{port}"
         return RunningBot(app, runner, url, BotClient(url, connector.url, session))
 
     yield start

@@ -22,6 +22,7 @@ import trustme
 from aiohttp import web
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from tests.support.loopback import serve
 from tests.support.teams import User
 
 TENANT = "11111111-1111-1111-1111-111111111111"
@@ -65,14 +66,7 @@ class EntraServer:
         app.router.add_get(f"/{TENANT}/v2.0/.well-known/openid-configuration", self._configuration)
         app.router.add_get(f"/{TENANT}/oauth2/v2.0/authorize", self._authorize)
         app.router.add_post(f"/{TENANT}/oauth2/v2.0/token", self._token)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-        self.ca.issue_cert("127.0.0.1", "localhost").configure_cert(context)
-        site = web.TCPSite(self._runner, "127.0.0.1", 0, ssl_context=context)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        self.url = f"https://127.0.0.1:{port}"
+        self._runner, self.url = await serve(app, self.ca)
 
     async def stop(self) -> None:
         if self._runner:

@@ -8,7 +8,6 @@ client-credentials grant only, and Graph answers only requests carrying an issue
 from __future__ import annotations
 
 import itertools
-import ssl
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -17,6 +16,8 @@ from typing import Any
 
 import trustme
 from aiohttp import web
+
+from tests.support.loopback import serve
 
 TENANT = "11111111-1111-1111-1111-111111111111"
 CLIENT_ID = "66666666-6666-6666-6666-666666666666"
@@ -67,14 +68,7 @@ class GraphServer:
         app.router.add_post("/{tenant}/oauth2/v2.0/token", self._token)
         app.router.add_get("/v1.0/users/{id}", self._user)
         app.router.add_get("/v1.0/users/{id}/manager", self._manager)
-        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-        ca.issue_cert("127.0.0.1", "localhost").configure_cert(context)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0, ssl_context=context)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        self.url = f"https://127.0.0.1:{port}"
+        self._runner, self.url = await serve(app, ca)
 
     async def stop(self) -> None:
         if self._runner:

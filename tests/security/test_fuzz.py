@@ -16,13 +16,13 @@ from pathlib import Path
 
 import pytest
 import requests
-from aiohttp import web
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app import create_app
 from settings import Settings
 from tests.support.connector import Connector
+from tests.support.loopback import serve
 from tests.support.teams import SATO, YAMADA, activity
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "10000"))
@@ -60,11 +60,8 @@ class LiveBot:
             "RATE_LIMIT_PER_MINUTE": "0",
             "RETENTION_EXCHANGES_DAYS": "365", "RETENTION_APPROVALS_DAYS": "365", "RETENTION_REPORTS_DAYS": "365",
         }))
-        self.runner = web.AppRunner(app, access_log=None)
-        await self.runner.setup()
-        site = web.TCPSite(self.runner, "127.0.0.1", 0)
-        await site.start()
-        self.url = f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}/api/messages"  # type: ignore[union-attr]
+        self.runner, base = await serve(app)
+        self.url = f"{base}/api/messages"
 
     def start(self) -> None:
         self._thread.start()

@@ -9,7 +9,6 @@ not publish, so that tests can send every kind of token a stranger might.
 from __future__ import annotations
 
 import json
-import ssl
 import time
 from typing import Any
 
@@ -18,6 +17,8 @@ import trustme
 from aiohttp import web
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
+
+from tests.support.loopback import serve
 
 ISSUER = "https://api.botframework.com"
 
@@ -48,14 +49,7 @@ class BotFrameworkIdentity:
         app = web.Application()
         app.router.add_get("/v1/.well-known/openidconfiguration", self._metadata)
         app.router.add_get("/v1/.well-known/keys", self._keys)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-        self.ca.issue_cert("127.0.0.1", "localhost").configure_cert(context)
-        site = web.TCPSite(self._runner, "127.0.0.1", 0, ssl_context=context)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        self.url = f"https://127.0.0.1:{port}"
+        self._runner, self.url = await serve(app, self.ca)
 
     async def stop(self) -> None:
         if self._runner:
