@@ -19,7 +19,7 @@ from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass
 
 from policy.guide.highlight import split
-from policy.guide.intent import Intent, asked, load_intents, roles
+from policy.guide.intent import Intent, addressed_elsewhere, asked, load_intents, roles
 from policy.guide.query import analyse
 from policy.guide.sections import Section, SectionTree
 from policy.guide.synonyms import Synonyms
@@ -47,6 +47,9 @@ HEADING_BOOST = 0.5
 SENTENCE_BOOST = 0.5
 # A section of the kind of answer the question asks for (intents.yaml) counts this much more.
 INTENT_BOOST = 0.5
+# A section in a part addressed to someone other than the asker (intents.yaml ``elsewhere``: the
+# provider's duties of 第3章 for staff asking what they may do) counts this much.
+ELSEWHERE_WEIGHT = 0.6
 # Weights fitted on questions.jsonl + questions-extra.jsonl only; questions-holdout-2.jsonl measures.
 
 
@@ -127,6 +130,7 @@ class GuideIndex:
         char_docs: list[Counter[str]] = []
         self._headings: list[frozenset[str]] = []  # terms of its title and the headings above it
         self._roles: list[frozenset[str]] = []  # the kinds of answer it gives (intents.yaml)
+        self._elsewhere: list[frozenset[str]] = []  # the intents whose askers it does not address
         for leaf, body in zip(self.leaves, self._texts, strict=True):
             title = normalize(leaf.title or "")
             around = normalize(" ".join(_context(tree, leaf)))
@@ -140,6 +144,7 @@ class GuideIndex:
             _weighted(chars, bigrams(around), ANCESTOR_TITLE_WEIGHT)
             self._headings.append(frozenset(self._terms(title + " " + around)))
             self._roles.append(roles(self.intents, body, title + " " + around))
+            self._elsewhere.append(addressed_elsewhere(self.intents, title + " " + around))
             word_docs.append(words)
             char_docs.append(chars)
         self._sentence_terms = [[s.terms for p in self.sentences[leaf.id] for s in p] for leaf in self.leaves]
@@ -179,6 +184,8 @@ class GuideIndex:
                 score *= 1 + SENTENCE_BOOST * best / total
             if wanted & self._roles[i]:
                 score *= 1 + INTENT_BOOST
+            if wanted & self._elsewhere[i]:
+                score *= ELSEWHERE_WEIGHT
             support = self._support[i]
             if support is not None and support not in weights:
                 score *= SUPPORT_WEIGHT

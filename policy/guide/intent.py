@@ -4,6 +4,8 @@ A question's words say what it is about; its ending often says what kind of answ
 「入力していい?」 wants a rule that permits or prohibits, not a section that merely mentions the
 risk, 「どう申請する?」 wants a procedure. Each intent pairs question patterns with the guideline's
 own sentence patterns for sections of that kind, so the roles come from the text of the rules.
+An intent may also name, by their headings, the parts of the rules addressed to someone other
+than the one asking (``elsewhere``): staff asking what they may do are not the provider of 第3章.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ class Intent:
     question: re.Pattern[str]
     text: re.Pattern[str] | None  # on a section's own text
     heading: re.Pattern[str] | None  # on the headings and labels above and of it
+    elsewhere: re.Pattern[str] | None = None  # on the headings of parts addressed to others
 
     def answers(self, text: str, headings: str) -> bool:
         return bool(
@@ -49,13 +52,17 @@ def load_intents(path: Path = INTENTS_PATH) -> tuple[Intent, ...]:
     for item in require(data, "intents", list):
         if not isinstance(item, Node):
             raise RuleDataError(f"{data.where('intents')}: intents の要素はマッピングにしてください: {item!r}")
-        unknown = set(item) - {"name", "question", "text", "heading"}
+        unknown = set(item) - {"name", "question", "text", "heading", "elsewhere"}
         if unknown:
             raise RuleDataError(f"{item.where()}: 不明な項目があります: {', '.join(map(str, sorted(unknown)))}")
-        question, text, heading = (_pattern(item, key) for key in ("question", "text", "heading"))
-        if question is None or (text is None and heading is None):
-            raise RuleDataError(f"{item.where()}: question と、text か heading の少なくとも一方が必要です")
-        out.append(Intent(require(item, "name", str), question, text, heading))
+        question, text, heading, elsewhere = (
+            _pattern(item, key) for key in ("question", "text", "heading", "elsewhere")
+        )
+        if question is None or (text is None and heading is None and elsewhere is None):
+            raise RuleDataError(
+                f"{item.where()}: question と、text・heading・elsewhere の少なくとも一つが必要です"
+            )
+        out.append(Intent(require(item, "name", str), question, text, heading, elsewhere))
     return tuple(out)
 
 
@@ -67,3 +74,8 @@ def asked(intents: tuple[Intent, ...], question: str) -> frozenset[str]:
 def roles(intents: tuple[Intent, ...], text: str, headings: str) -> frozenset[str]:
     """Names of the intents a section answers, from its normalised text and headings."""
     return frozenset(i.name for i in intents if i.answers(text, headings))
+
+
+def addressed_elsewhere(intents: tuple[Intent, ...], headings: str) -> frozenset[str]:
+    """Names of the intents whose askers a section with these (normalised) headings does not address."""
+    return frozenset(i.name for i in intents if i.elsewhere is not None and i.elsewhere.search(headings))

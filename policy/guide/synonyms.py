@@ -20,9 +20,9 @@ class Synonyms:
         self.frames = frames  # endings that only make a question of a term: とは, って何
         # Longest first, so マイナンバー wins over マイナ; Latin words only match whole.
         words = sorted(replacements, key=len, reverse=True)
-        alternatives = [
-            rf"(?<![a-z0-9]){re.escape(w)}(?![a-z0-9])" if w.isascii() else re.escape(w) for w in words
-        ]
+        # One group per word, so a match names its word whatever inflection the text has.
+        self._words = words
+        alternatives = [f"({_latin(w) if w.isascii() else re.escape(w)})" for w in words]
         self._pattern = re.compile("|".join(alternatives)) if words else None
 
     def expand(self, question: str) -> str:
@@ -38,12 +38,27 @@ class Synonyms:
         for match in self._pattern.finditer(text) if self._pattern else ():
             if match.start() > position:
                 out.append((text[position : match.start()], ""))
-            word, target = match.group(0), self.replacements[match.group(0)]
+            word = self._words[(match.lastindex or 1) - 1]
+            target = self.replacements[word]
             out.append(("" if word in target.split() else word, target))
             position = match.end()
         if position < len(text):
             out.append((text[position:], ""))
         return out
+
+
+def _latin(word: str) -> str:
+    """A Latin word or phrase matched whole, its last word in any regular inflection (infringe,
+    infringes, infringed, infringing) and words apart by a space or a hyphen (fact-check)."""
+    *head, last = word.split(" ")
+    if last.endswith("e") and len(last) > 3:
+        last = re.escape(last[:-1]) + "(?:e|es|ed|ing)"
+    elif last[-1:].isalpha() and len(last) > 3:
+        last = re.escape(last) + "(?:s|es|ed|ing)?"
+    else:
+        last = re.escape(last)
+    body = "[ -]".join([*(re.escape(w) for w in head), last])
+    return rf"(?<![a-z0-9]){body}(?![a-z0-9])"
 
 
 def joined(segments: list[tuple[str, str]]) -> str:
@@ -55,28 +70,30 @@ def load_synonyms(path: Path = SYNONYMS_PATH) -> Synonyms:
     data = load_yaml(path)
     if not isinstance(data, Node):
         raise RuleDataError(f"{path}: 先頭は groups と stopwords のマッピングにしてください")
-    groups = require(data, "groups", list)
     replacements: dict[str, str] = {}
     where: dict[str, str] = {}  # staff word -> the group that defines it
     guideline_words: set[str] = set()
-    for group in groups:
-        if not isinstance(group, Node):
-            raise RuleDataError(f"{data.where()}: groups の要素はマッピングにしてください: {group!r}")
-        unknown = set(group) - {"guideline", "staff"}
-        if unknown:
-            raise RuleDataError(f"{group.where()}: 不明な項目があります: {', '.join(map(str, sorted(unknown)))}")
-        guideline = [normalize(w) for w in string_list(group, "guideline", required=True)]
-        staff = [normalize(w) for w in string_list(group, "staff", required=True)]
-        guideline_words.update(guideline)
-        target = " ".join(guideline)
-        for word in staff:
-            if word in where:
-                raise RuleDataError(f"{group.where()}: 「{word}」は {where[word]} でも定義されています")
-            replacements[word] = target
-            where[word] = group.where()
-        for word in guideline:
-            # A guideline word listed in several groups expands as in the first one.
-            replacements.setdefault(word, target)
+    # `english` groups map English words only: their guideline words stay plain for Japanese questions.
+    for key, known in (("groups", True), ("english", False)):
+        groups = require(data, key, list) if known else data.get(key) or []
+        for group in groups:
+            if not isinstance(group, Node):
+                raise RuleDataError(f"{data.where(key)}: {key} の要素はマッピングにしてください: {group!r}")
+            unknown = set(group) - {"guideline", "staff"}
+            if unknown:
+                raise RuleDataError(f"{group.where()}: 不明な項目があります: {', '.join(map(str, sorted(unknown)))}")
+            guideline = [normalize(w) for w in string_list(group, "guideline", required=True)]
+            staff = [normalize(w) for w in string_list(group, "staff", required=True)]
+            guideline_words.update(guideline)
+            target = " ".join(guideline)
+            for word in staff:
+                if word in where:
+                    raise RuleDataError(f"{group.where()}: 「{word}」は {where[word]} でも定義されています")
+                replacements[word] = target
+                where[word] = group.where()
+            for word in guideline if known else ():
+                # A guideline word listed in several groups expands as in the first one.
+                replacements.setdefault(word, target)
     clash = sorted(w for w in where if w in guideline_words)
     if clash:
         raise RuleDataError(f"{data.where()}: ガイドラインの語が staff にもあります: {', '.join(clash)}")

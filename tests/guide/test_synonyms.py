@@ -25,6 +25,9 @@ def synonyms():
         ("Can I enter my number?", "マイナンバー"),
         ("password reset", "パスワード"),
         ("copyright of outputs", "著作権"),
+        ("まだ発表してない予算案", "公開前情報"),
+        ("どこまで信じていい", "正確"),
+        ("生成AIで作ったロゴ", "生成物"),
     ],
 )
 def test_staff_words_become_the_guidelines_words(synonyms, question, expected):
@@ -35,6 +38,27 @@ def test_the_longest_word_wins_and_latin_words_match_whole(synonyms):
     assert "マイナンバーンバー" not in synonyms.expand("マイナンバーは?")
     assert "アカウント" not in synonyms.expand("idea")  # "ID" is a word of its own
     assert "アカウント" in synonyms.expand("my ID")
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Does the output infringe a trademark?", "権利侵害"),
+        ("if AI output infringes someone's trademark", "権利侵害"),
+        ("it infringed a copyright", "権利侵害"),
+        ("Do I need to fact-check it?", "根拠"),
+        ("Who approves accounts?", "承認"),
+        ("using AI-generated images", "生成物"),
+    ],
+)
+def test_english_words_match_in_any_regular_inflection(synonyms, question, expected):
+    assert expected in synonyms.expand(question).split()
+
+
+def test_english_glossary_leaves_japanese_questions_alone(synonyms):
+    # 責任 is in the English glossary only: a Japanese question naming it is not rewritten.
+    assert synonyms.expand("責任は誰にある") == "責任は誰にある"
+    assert "責任" in synonyms.expand("who is responsible").split()
 
 
 def _write(tmp_path, body: str):
