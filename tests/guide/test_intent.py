@@ -34,7 +34,9 @@ def test_a_question_shows_its_intent(intents, question, intent):
 
 
 def test_a_plain_topic_shows_no_intent(intents):
-    assert asked(intents, normalize("生成物の著作権")) == frozenset()
+    assert asked(intents, normalize("著作権侵害")) == frozenset()
+    # A topic may still show the stage of the work it is about (5 input, 6 the output).
+    assert asked(intents, normalize("生成物の著作権")) == {"output"}
     assert "permission" not in asked(intents, normalize("book review"))  # "ok" only as a word
 
 
@@ -64,6 +66,14 @@ def test_staff_asking_what_they_may_do_are_not_the_provider(guide):
     assert "2章5-1(1)" in ids and "3章1-1(3)" not in ids
     # A question from the provider's side still reaches 第3章.
     assert guide.search("住民がチャットボットに個人情報を入れていないか確認する必要は？")[0].section.id == "3章1-1(3)"
+
+
+def test_input_and_use_of_the_output_are_answered_in_their_own_parts(guide):
+    # 5 is about entering data, 6 about using what the AI produced (read from their headings).
+    assert guide.search("AIが作ったロゴを使っていい?")[0].section.id == "2章6-2(2)"
+    assert guide.search("他社のロゴ画像をAIに読ませてもいい？")[0].section.id == "2章5-2(2)"
+    assert guide.search("ChatGPTで作った文章に他人の文章とそっくりな部分があった")[0].section.id == "2章6-2(1)"
+    assert guide.search("他人が書いた論文を入力してもいいですか")[0].section.id == "2章5-2(1)"
 
 
 def test_kana_spellings_share_bigrams():
