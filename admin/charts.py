@@ -4,6 +4,9 @@ Labels need a Japanese font: "Noto Sans CJK JP" from Debian's fonts-noto-cjk
 (scripts/install-system-deps.sh). matplotlib's font cache may predate the font's install, so
 the font files are also added by path; without any CJK font the charts still render (glyphs
 become boxes) and a warning says what to install.
+
+matplotlib (with numpy) and PIL are imported on the first chart, not with this module: they
+add ~30 MB to every bot process, and charts are drawn only for DX推進課.
 """
 
 from __future__ import annotations
@@ -13,16 +16,13 @@ import io
 import logging
 from collections.abc import Sequence
 from functools import lru_cache
-
-import matplotlib
-
-matplotlib.use("Agg")  # no display on a server; must precede any figure
-
-from matplotlib import font_manager
-from matplotlib.figure import Figure
-from PIL import Image
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 from workflows.monitoring import VERDICTS, Statistics, category_name, week_label
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 log = logging.getLogger(__name__)
 
@@ -35,8 +35,25 @@ _BAR = "#4e79a7"
 
 
 @lru_cache(maxsize=1)
+def _matplotlib() -> ModuleType:
+    import matplotlib  # lazy: see the module docstring
+
+    matplotlib.use("Agg")  # no display on a server; must precede any figure
+    return matplotlib
+
+
+def _figure(width: float, height: float) -> Figure:
+    from matplotlib.figure import Figure  # lazy: see the module docstring
+
+    return Figure(figsize=(width, height), layout="constrained")
+
+
+@lru_cache(maxsize=1)
 def japanese_font() -> str | None:
     """The family used for labels, or None when no Japanese font can be found."""
+    _matplotlib()
+    from matplotlib import font_manager  # lazy: see the module docstring
+
     known = {f.name for f in font_manager.fontManager.ttflist}
     if not known.intersection(JAPANESE_FONTS):
         for pattern in _FONT_GLOBS:
@@ -67,8 +84,8 @@ def _style() -> dict[str, object]:
 
 def weekly_chart(stats: Statistics, *, width: float = 8.0, height: float = 3.2, dpi: int = 100) -> bytes:
     """Exchanges per week, stacked by screening verdict."""
-    with matplotlib.rc_context(_style()):
-        figure = Figure(figsize=(width, height), layout="constrained")
+    with _matplotlib().rc_context(_style()):
+        figure = _figure(width, height)
         axes = figure.add_subplot()
         labels = [week_label(row.key) for row in stats.by_week]
         positions = range(len(labels))
@@ -88,9 +105,9 @@ def weekly_chart(stats: Statistics, *, width: float = 8.0, height: float = 3.2, 
 
 
 def _horizontal(title: str, labels: Sequence[str], values: Sequence[int], width: float, dpi: int) -> bytes:
-    with matplotlib.rc_context(_style()):
+    with _matplotlib().rc_context(_style()):
         height = 1.0 + 0.32 * max(len(labels), 1)
-        figure = Figure(figsize=(width, height), layout="constrained")
+        figure = _figure(width, height)
         axes = figure.add_subplot()
         positions = range(len(labels))
         axes.barh(list(positions), list(values), color=_BAR, height=0.6)
@@ -124,6 +141,8 @@ def card_chart(stats: Statistics) -> bytes:
 
     Drawn small, then reduced to a 32-colour palette: a few KB instead of tens.
     """
+    from PIL import Image  # lazy: see the module docstring
+
     png = weekly_chart(stats, width=5.0, height=2.6, dpi=80)
     with Image.open(io.BytesIO(png)) as image:
         buffer = io.BytesIO()

@@ -5,6 +5,9 @@ addressee ＤＸ推進課長, the 所属/所属長/担当者/連絡先 block on 
 two-column table); 様式4 is a table of up to ten cases a sheet. Every sheet prints on one A4
 page width, as the city files them. Text is never written as a formula (a value starting
 with ``=`` stays text).
+
+openpyxl is imported by the functions that write a workbook, not with this module: it adds
+~18 MB to every bot process, and exports are rare.
 """
 
 from __future__ import annotations
@@ -14,26 +17,44 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from io import BytesIO
+from typing import TYPE_CHECKING
 
-from openpyxl import Workbook
-from openpyxl.cell import Cell
-from openpyxl.styles import Alignment, Border, Font, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+    from openpyxl.cell import Cell
+    from openpyxl.styles import Alignment, Border
+    from openpyxl.worksheet.worksheet import Worksheet
 
 FONT_NAME = "ＭＳ 明朝"  # what the city's forms use; LibreOffice substitutes a CJK serif
 ROWS_PER_FORM4 = 10  # the guideline's 様式4 table has ten rows
 
-_THIN = Side(style="thin")
-_BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_UNDERLINE = Border(bottom=_THIN)
-_WRAP_TOP = Alignment(wrap_text=True, vertical="top")
-_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 _POINTS_PER_LINE = 15.0
 # Half-width characters of 10.5pt text that fit in one unit of column width (measured on the
 # LibreOffice rendering; Excel is close). Underestimating only makes a row a little taller.
 _CHARS_PER_WIDTH = 1.15
+
+
+@dataclass(frozen=True)
+class _Styles:
+    box: Border
+    underline: Border
+    wrap_top: Alignment
+    center: Alignment
+
+
+@cache
+def _styles() -> _Styles:
+    from openpyxl.styles import Alignment, Border, Side  # lazy: see the module docstring
+
+    thin = Side(style="thin")
+    return _Styles(
+        box=Border(left=thin, right=thin, top=thin, bottom=thin),
+        underline=Border(bottom=thin),
+        wrap_top=Alignment(wrap_text=True, vertical="top"),
+        center=Alignment(horizontal="center", vertical="center", wrap_text=True),
+    )
 
 
 @dataclass(frozen=True)
@@ -67,6 +88,8 @@ def _lines(text: str, columns: float) -> int:
 
 def _put(ws: Worksheet, ref: str, value: object, *, size: float = 10.5, bold: bool = False,
          align: Alignment | None = None, border: Border | None = None) -> Cell:
+    from openpyxl.styles import Font  # lazy: see the module docstring
+
     cell = ws[ref]
     cell.value = value
     if isinstance(value, str):
@@ -82,7 +105,7 @@ def _put(ws: Worksheet, ref: str, value: object, *, size: float = 10.5, bold: bo
 def _box(ws: Worksheet, cells: str) -> None:
     for row in ws[cells]:
         for cell in row:
-            cell.border = _BOX
+            cell.border = _styles().box
 
 
 def _print_setup(
@@ -106,6 +129,9 @@ _VALUE_COLUMNS = sum(_LETTER_WIDTHS[c] for c in "CDEF") - 2
 
 
 def _letter_sheet(ws: Worksheet, form: LetterForm) -> None:
+    from openpyxl.styles import Alignment  # lazy: see the module docstring
+
+    style = _styles()
     for column, width in _LETTER_WIDTHS.items():
         ws.column_dimensions[column].width = width
     _put(ws, "B1", form.mark)
@@ -118,18 +144,18 @@ def _letter_sheet(ws: Worksheet, form: LetterForm) -> None:
         ws.merge_cells(f"E{row}:F{row}")
         _put(ws, f"E{row}", value, align=Alignment(vertical="center", shrink_to_fit=True, indent=1))
         for column in "EF":
-            ws[f"{column}{row}"].border = _UNDERLINE
+            ws[f"{column}{row}"].border = style.underline
         ws.row_dimensions[row].height = 20
         row += 1
     row += 1
     ws.merge_cells(f"B{row}:F{row}")
-    _put(ws, f"B{row}", form.title, size=16, bold=True, align=_CENTER)
+    _put(ws, f"B{row}", form.title, size=16, bold=True, align=style.center)
     ws.row_dimensions[row].height = 30
     row += 2
     for label, value, least in form.rows:
         ws.merge_cells(f"C{row}:F{row}")
-        _put(ws, f"B{row}", label, align=_CENTER)
-        _put(ws, f"C{row}", value, align=_WRAP_TOP)
+        _put(ws, f"B{row}", label, align=style.center)
+        _put(ws, f"C{row}", value, align=style.wrap_top)
         _box(ws, f"B{row}:F{row}")
         lines = max(_lines(value, _VALUE_COLUMNS * _CHARS_PER_WIDTH), _lines(label, _LETTER_WIDTHS["B"]))
         ws.row_dimensions[row].height = max(least, lines * _POINTS_PER_LINE + 8)
@@ -138,7 +164,7 @@ def _letter_sheet(ws: Worksheet, form: LetterForm) -> None:
     if form.footer:
         row += 1
         ws.merge_cells(f"B{row}:F{row}")
-        _put(ws, f"B{row}", form.footer, size=9, align=_WRAP_TOP)
+        _put(ws, f"B{row}", form.footer, size=9, align=style.wrap_top)
         ws.row_dimensions[row].height = max(15.0, _lines(form.footer, 90) * 13.0)
         last = row
     _print_setup(ws, "F", last)
@@ -153,22 +179,25 @@ _FORM4_WIDTHS = (5, 16, 14, 22, 48, 12, 12, 14)
 
 
 def _form4_sheet(ws: Worksheet, rows: Sequence[Sequence[str]], first_no: int) -> None:
+    from openpyxl.utils import get_column_letter  # lazy: see the module docstring
+
+    style = _styles()
     last_column = get_column_letter(len(_FORM4_WIDTHS))
     for index, width in enumerate(_FORM4_WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
     ws.merge_cells(f"A1:{last_column}1")
-    _put(ws, "A1", FORM4_TITLE, size=16, bold=True, align=_CENTER)
+    _put(ws, "A1", FORM4_TITLE, size=16, bold=True, align=style.center)
     ws.row_dimensions[1].height = 32
     for index, heading in enumerate(FORM4_HEADINGS, start=1):
-        _put(ws, f"{get_column_letter(index)}3", heading, size=10, align=_CENTER, border=_BOX)
+        _put(ws, f"{get_column_letter(index)}3", heading, size=10, align=style.center, border=style.box)
     ws.row_dimensions[3].height = 34
     for offset in range(ROWS_PER_FORM4):
         row = 4 + offset
         values = [str(first_no + offset), *(rows[offset] if offset < len(rows) else [""] * 7)]
         lines = 1
         for index, value in enumerate(values, start=1):
-            align = _CENTER if index in (1, 6) else _WRAP_TOP
-            _put(ws, f"{get_column_letter(index)}{row}", value, size=10, align=align, border=_BOX)
+            align = style.center if index in (1, 6) else style.wrap_top
+            _put(ws, f"{get_column_letter(index)}{row}", value, size=10, align=align, border=style.box)
             lines = max(lines, _lines(value, _FORM4_WIDTHS[index - 1] * _CHARS_PER_WIDTH))
         ws.row_dimensions[row].height = max(34.0, lines * 13.0 + 6)
     # Ten cases a page, as the guideline's table: the sheet is fitted to one page.
@@ -181,10 +210,17 @@ def _save(workbook: Workbook) -> bytes:
     return buffer.getvalue()
 
 
-def letter_workbook(forms: Iterable[LetterForm]) -> bytes:
-    """One sheet per 様式2/様式3, in the order given."""
+def _empty_workbook() -> Workbook:
+    from openpyxl import Workbook  # lazy: see the module docstring
+
     workbook = Workbook()
     workbook.remove(workbook.active)
+    return workbook
+
+
+def letter_workbook(forms: Iterable[LetterForm]) -> bytes:
+    """One sheet per 様式2/様式3, in the order given."""
+    workbook = _empty_workbook()
     for form in forms:
         _letter_sheet(workbook.create_sheet(form.sheet[:31]), form)
     if not workbook.sheetnames:
@@ -196,8 +232,7 @@ def form4_workbook(rows: Sequence[Sequence[str]]) -> bytes:
     """様式4 tables, ten cases a sheet, numbered on from sheet to sheet."""
     if not rows:
         raise ValueError("no cases to write")
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook = _empty_workbook()
     for start in range(0, len(rows), ROWS_PER_FORM4):
         sheet = workbook.create_sheet(f"様式4 ({start // ROWS_PER_FORM4 + 1})")
         _form4_sheet(sheet, rows[start:start + ROWS_PER_FORM4], start + 1)
