@@ -147,7 +147,11 @@ class GuideIndex:
             self._elsewhere.append(addressed_elsewhere(self.intents, title + " " + around))
             word_docs.append(words)
             char_docs.append(chars)
-        self._sentence_terms = [[s.terms for p in self.sentences[leaf.id] for s in p] for leaf in self.leaves]
+        # A title states its section's concepts together too (a form's title names what the form is).
+        self._sentence_terms = [
+            [frozenset(self._terms(title))] + [s.terms for p in self.sentences[leaf.id] for s in p]
+            for leaf, title in zip(self.leaves, self._titles, strict=True)
+        ]
         self._words = _Bm25(word_docs)
         self._chars = _Bm25(char_docs)
 

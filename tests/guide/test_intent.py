@@ -27,6 +27,10 @@ def intents():
         ("パブリシティ権とは", "definition"),
         ("ブレストってなに", "definition"),
         ("障害発生報告書の書き方", "form"),
+        ("このルールの目的はなんですか", "rules"),
+        ("Who do I contact about these rules?", "rules"),
+        ("AIが作ったロゴ", "output"),
+        ("名簿を貼り付けたい", "input"),
     ],
 )
 def test_a_question_shows_its_intent(intents, question, intent):
@@ -74,6 +78,12 @@ def test_input_and_use_of_the_output_are_answered_in_their_own_parts(guide):
     assert guide.search("他社のロゴ画像をAIに読ませてもいい？")[0].section.id == "2章5-2(2)"
     assert guide.search("ChatGPTで作った文章に他人の文章とそっくりな部分があった")[0].section.id == "2章6-2(1)"
     assert guide.search("他人が書いた論文を入力してもいいですか")[0].section.id == "2章5-2(1)"
+
+
+def test_a_question_on_the_rules_themselves_gets_where_they_speak_of_themselves(guide):
+    # 目的 alone also names 3章1-1(2) 「目的外利用の検証」.
+    assert guide.search("このルールの目的はなんですか")[0].section.id == "1章3"
+    assert guide.search("このガイドラインはいつ見直されるの?")[0].section.id == "5章"
 
 
 def test_kana_spellings_share_bigrams():

@@ -109,6 +109,12 @@ def test_a_question_naming_a_term_gets_its_glossary_entry(guide):
     assert guide.search("ブレインストーミングとは")[0].section.id == "用語(※10)"
 
 
+def test_a_question_naming_a_form_gets_the_form(guide):
+    # A title states its section like a sentence: the form's title, not the procedure naming it.
+    assert guide.search("ChatGPT利用申請書の様式はどこ")[0].section.id == "様式1"
+    assert guide.search("障害発生報告書の書き方")[0].section.id == "様式3"
+
+
 def test_nothing_found_is_an_empty_answer(guide):
     assert guide.search("今日の天気") == []
     assert guide.search("") == []
