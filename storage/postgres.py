@@ -235,8 +235,9 @@ class PostgresStore:
     ) -> list[Doc]:
         """The ``n`` matching rows that follow a random point in ``rnd`` order (wrapping round).
 
-        ``rnd`` is drawn independently of the content at insert, so any run of it is a uniform
-        sample; the planner reads it from the ``rnd`` index or, for narrow ranges, the ``at`` one.
+        ``rnd`` is set at insert independently of the content and spreads consecutive records
+        evenly over [0, 1) (migration 0003), so every record of a time range has about the same
+        chance; the planner reads it from the ``rnd`` index or, for narrow ranges, the ``at`` one.
         """
         condition, params = self._range(kind, since, until, where)
         start = random.random()
