@@ -205,6 +205,14 @@ def _share(concepts: list[tuple[dict[str, float], float]], found: Container[str]
     return sum(idf for concept, idf in concepts if any(t in found for t in concept))
 
 
+_QUOTED_NAME = re.compile(r"「(.+?)」")
+
+
 def _names(core: str, title: str) -> bool:
-    """The question asks for a section by (most of) its title, e.g. a term of 用語解説."""
-    return bool(title) and core in title and len(core) >= TITLE_SHARE * len(title)
+    """The question asks for a section by (most of) its title, e.g. a term of 用語解説: the core
+    starts or ends the title, or what the title names in 「」 (OpenAI 社が提供する「ChatGPT」).
+    A core inside a longer name only qualifies it (松戸市生成AI総合案内チャットボット活用事例報告書)."""
+    names = [title, *_QUOTED_NAME.findall(title)] if title else []
+    return any(
+        (name.startswith(core) or name.endswith(core)) and len(core) >= TITLE_SHARE * len(name) for name in names
+    )

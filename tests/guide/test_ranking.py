@@ -115,6 +115,14 @@ def test_a_question_naming_a_form_gets_the_form(guide):
     assert guide.search("障害発生報告書の書き方")[0].section.id == "様式3"
 
 
+def test_a_term_inside_a_longer_title_only_qualifies_it(guide):
+    # 様式4's title 「松戸市生成AI総合案内チャットボット活用事例報告書」 is a report, not the chatbot;
+    # 用語(※6) names the chatbot in 「」.
+    hits = guide.search("生成AI総合案内チャットボットってなに")
+    assert hits[0].section.id == "用語(※6)" and hits[0].exact
+    assert not any(h.exact for h in hits if h.section.id == "様式4")
+
+
 def test_nothing_found_is_an_empty_answer(guide):
     assert guide.search("今日の天気") == []
     assert guide.search("") == []
