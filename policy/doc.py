@@ -6,7 +6,7 @@ import re
 from bisect import bisect_left
 from functools import cached_property
 
-from .japanese import Token, tokenize
+from .japanese import Tokens
 from .normalize import Normalized, normalize
 from .numbers import DigitSpan, NumberRun, number_runs
 
@@ -32,8 +32,8 @@ class Doc:
         return found
 
     @cached_property
-    def tokens(self) -> list[Token]:
-        return tokenize(self.text)
+    def tokens(self) -> Tokens:
+        return Tokens(self.text)
 
     def positions(self, pattern: re.Pattern[str]) -> tuple[list[int], list[int]]:
         """Starts and ends of every match of ``pattern``, computed once per message."""

@@ -12,13 +12,14 @@ Placeholders (〇〇様, Aさん, ** 様, sample names such as 松戸太郎) and
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import regex
 
 from .config import allow_list
 from .doc import Doc
-from .japanese import Token
+from .japanese import Token, Tokens
 
 HONORIFICS = frozenset({"様", "さん", "氏", "君", "くん", "ちゃん", "殿", "さま"})
 # A surname followed by these is a public role, not a private person (5-2(3) 著名人).
@@ -78,14 +79,14 @@ def _is_placeholder(text: str) -> bool:
     return bool(_PLACEHOLDER.fullmatch(text.replace(" ", "")))
 
 
-def _honorific_after(tokens: list[Token], j: int, doc: Doc) -> bool:
+def _honorific_after(tokens: Sequence[Token], j: int, doc: Doc) -> bool:
     if j >= len(tokens):
         return False
     gap = doc.text[tokens[j - 1].end : tokens[j].start]
     return gap.strip(" \t") == "" and len(gap) <= 2 and tokens[j].surface in HONORIFICS
 
 
-def _given_name(tokens: list[Token], j: int, doc: Doc) -> int:
+def _given_name(tokens: Sequence[Token], j: int, doc: Doc) -> int:
     """Index after the given name starting at ``j`` (0 when there is none)."""
     if j >= len(tokens):
         return 0
@@ -124,18 +125,28 @@ def _context_flags(doc: Doc, start: int, end: int) -> tuple[str | None, bool]:
 
 
 def find_people(doc: Doc) -> list[Mention]:
-    tokens = doc.tokens if _JAPANESE.search(doc.text) else []
+    mentions = _japanese_names(doc, doc.tokens) if _JAPANESE.search(doc.text) else []
+    mentions.extend(_labelled_katakana(doc, mentions))
+    mentions.extend(_english(doc))
+    for m in _INITIALS.finditer(doc.text):
+        mentions.append(Mention(m.start(), m.end(), "initials", "honorific", False))
+    return _dedupe(mentions)
+
+
+def _japanese_names(doc: Doc, tokens: Tokens) -> list[Mention]:
+    """Mentions that UniDic tags as names (surnames, given names) or proper nouns with 様/さん."""
     placeholders = allow_list().placeholder_names
     mentions: list[Mention] = []
     i = 0
     n = len(tokens)
-    while i < n:
+    # Every mention starts at a proper noun: only those and the tokens after them are read.
+    for k in tokens.indexes(1, "固有名詞"):
+        if k < i:
+            continue  # part of the mention before
+        i = k
         tok = tokens[i]
-        if tok.pos[1] != "固有名詞":  # the cheap test first: most tokens are not proper nouns
-            i += 1
-            continue
         if not (tok.is_surname or (tok.is_person_name and _KATAKANA.fullmatch(tok.surface))
-                or (tok.pos[1] == "固有名詞" and i + 1 < n and _honorific_after(tokens, i + 1, doc))):
+                or (i + 1 < n and _honorific_after(tokens, i + 1, doc))):
             i += 1
             continue
         if _is_placeholder(tok.surface):
@@ -168,11 +179,7 @@ def find_people(doc: Doc) -> list[Mention]:
         elif signature:
             mentions.append(Mention(start, end, "surname", "signature", staff, placeholder))
         i = end_idx
-    mentions.extend(_labelled_katakana(doc, mentions))
-    mentions.extend(_english(doc))
-    for m in _INITIALS.finditer(doc.text):
-        mentions.append(Mention(m.start(), m.end(), "initials", "honorific", False))
-    return _dedupe(mentions)
+    return mentions
 
 
 def _alone_on_line(doc: Doc, start: int, end: int) -> bool:
