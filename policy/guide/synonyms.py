@@ -18,11 +18,12 @@ class Synonyms:
         self.replacements = replacements  # normalised word -> guideline words, space separated
         self.stopwords = stopwords
         self.frames = frames  # endings that only make a question of a term: とは, って何
-        # Longest first, so マイナンバー wins over マイナ; Latin words only match whole.
-        words = sorted(replacements, key=len, reverse=True)
-        # One group per word, so a match names its word whatever inflection the text has.
-        self._words = words
-        alternatives = [f"({_latin(w) if w.isascii() else re.escape(w)})" for w in words]
+        # Every spelling a word is matched in (Latin words also inflected and hyphenated), longest
+        # first, so マイナンバー wins over マイナ; Latin words only match whole.
+        self._spellings = {v: w for w in replacements if w.isascii() for v in _latin_forms(w)}
+        self._spellings.update((w, w) for w in replacements)  # a word as written is itself
+        words = sorted(self._spellings, key=len, reverse=True)
+        alternatives = [rf"(?<![a-z0-9]){re.escape(w)}(?![a-z0-9])" if w.isascii() else re.escape(w) for w in words]
         self._pattern = re.compile("|".join(alternatives)) if words else None
 
     def expand(self, question: str) -> str:
@@ -38,7 +39,7 @@ class Synonyms:
         for match in self._pattern.finditer(text) if self._pattern else ():
             if match.start() > position:
                 out.append((text[position : match.start()], ""))
-            word = self._words[(match.lastindex or 1) - 1]
+            word = self._spellings[match.group(0)]
             target = self.replacements[word]
             out.append(("" if word in target.split() else word, target))
             position = match.end()
@@ -47,18 +48,15 @@ class Synonyms:
         return out
 
 
-def _latin(word: str) -> str:
-    """A Latin word or phrase matched whole, its last word in any regular inflection (infringe,
-    infringes, infringed, infringing) and words apart by a space or a hyphen (fact-check)."""
+def _latin_forms(word: str) -> set[str]:
+    """A Latin word or phrase with its last word in the regular inflections (infringe, infringes,
+    infringed, infringing) and its words apart by a space or a hyphen (fact check, fact-check)."""
     *head, last = word.split(" ")
-    if last.endswith("e") and len(last) > 3:
-        last = re.escape(last[:-1]) + "(?:e|es|ed|ing)"
-    elif last[-1:].isalpha() and len(last) > 3:
-        last = re.escape(last) + "(?:s|es|ed|ing)?"
-    else:
-        last = re.escape(last)
-    body = "[ -]".join([*(re.escape(w) for w in head), last])
-    return rf"(?<![a-z0-9]){body}(?![a-z0-9])"
+    lasts = {last}
+    if len(last) > 3 and last[-1].isalpha():
+        stem = last[:-1] if last.endswith("e") else last
+        lasts |= {last + "s", stem + "es", stem + "ed", stem + "ing"}
+    return {sep.join([*head, form]) for form in lasts for sep in (" ", "-")}
 
 
 def joined(segments: list[tuple[str, str]]) -> str:
