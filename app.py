@@ -28,6 +28,7 @@ from bot.proactive import Notifier
 from bot.router import Router
 from bot.services import Services
 from bot.teams_bot import CityBot
+from bot.turn import open_stream
 from llm.registry import build_providers, close_providers
 from org import OrgTableError, open_directory
 from policy import RuleDataError
@@ -115,7 +116,10 @@ def create_app(settings: Settings) -> web.Application:
     async def on_turn_error(context: TurnContext, error: Exception) -> None:
         log.error("turn failed: %s", type(error).__name__, exc_info=error)
         try:
-            await context.send_activity(messages.INTERNAL_ERROR)
+            if stream := open_stream(context):  # the progress the turn showed ends with the error
+                await stream.finish(messages.INTERNAL_ERROR)
+            else:
+                await context.send_activity(messages.INTERNAL_ERROR)
         except Exception:
             log.error("could not tell the user about the failure")
 

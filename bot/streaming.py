@@ -20,7 +20,7 @@ from typing import Any, ClassVar
 from botbuilder.core import TurnContext
 from botbuilder.schema import Activity, ActivityTypes, Entity
 
-from bot.turn import card_attachment
+from bot.turn import STREAM_STATE, card_attachment
 
 log = logging.getLogger(__name__)
 
@@ -86,13 +86,21 @@ class AnswerStream:
         self._started = 0.0
         self._last_sent = 0.0
         self._last_text = ""
+        self._finished = False
 
     @property
     def streaming(self) -> bool:
         return self._stream_id is not None
 
+    @property
+    def finished(self) -> bool:
+        return self._finished
+
     async def start(self, informative: str) -> None:
-        """Progress right away: Teams' informative update in personal chats, else typing."""
+        """Progress right away: Teams' informative update in personal chats, else typing.
+
+        The turn's next message closes the stream (``bot.turn.open_stream``)."""
+        self._context.turn_state[STREAM_STATE] = self
         self._started = self._last_sent = time.monotonic()
         if not self._personal:
             await self._context.send_activity(Activity(type=ActivityTypes.typing))
@@ -133,6 +141,7 @@ class AnswerStream:
         self, text: str | None = None, *, card: dict[str, Any] | None = None, ai_generated: bool = False
     ) -> str | None:
         """Send the final message (closing the stream when there is one); returns its id."""
+        self._finished = True
         activity = Activity(type=ActivityTypes.message, text=text)
         if card is not None:
             activity.attachments = [card_attachment(card)]

@@ -14,10 +14,13 @@ from botbuilder.schema import Activity, ActivityTypes, Attachment
 
 if TYPE_CHECKING:
     from bot.services import Services
+    from bot.streaming import AnswerStream
 
 Scope = Literal["personal", "groupChat", "channel"]
 
 ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
+# TurnContext.turn_state key of the answer stream a turn opened (bot/streaming.py).
+STREAM_STATE = "answer_stream"
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,14 @@ def card_attachment(card: dict) -> Attachment:
     return Attachment(content_type=ADAPTIVE_CARD, content=card)
 
 
+def open_stream(context: TurnContext) -> AnswerStream | None:
+    """The answer stream this turn opened and has not closed: progress shown before the outcome
+    of a message was known (bot/handlers/chat.py). The turn's next message closes it, whichever
+    message that is (a refusal, a card, the answer, the error message)."""
+    stream: AnswerStream | None = context.turn_state.get(STREAM_STATE)
+    return stream if stream is not None and not stream.finished else None
+
+
 class Turn:
     def __init__(self, context: TurnContext, services: Services, text: str = ""):
         self.context = context
@@ -67,10 +78,14 @@ class Turn:
         return self.scope == "personal"
 
     async def send_text(self, text: str) -> str | None:
+        if stream := open_stream(self.context):
+            return await stream.finish(text)
         response = await self.context.send_activity(MessageFactory.text(text))
         return response.id if response else None
 
     async def send_card(self, card: dict, text: str | None = None) -> str | None:
+        if stream := open_stream(self.context):
+            return await stream.finish(text, card=card)
         activity = MessageFactory.attachment(card_attachment(card), text=text)
         response = await self.context.send_activity(activity)
         return response.id if response else None

@@ -22,7 +22,7 @@ import policy
 from bot.handlers import approvals
 from bot.router import ActionError, ActionHandler, CommandHandler
 from bot.streaming import AnswerStream
-from bot.turn import Turn
+from bot.turn import Turn, open_stream
 from cards import chat as cards
 from cards.report import answer_report_card
 from llm import SERVICES, Message, Provider, ProviderError
@@ -78,6 +78,17 @@ async def _exchange(turn: Turn, text: str, screening: Screening, service: str, s
     )
 
 
+async def _progress(turn: Turn) -> AnswerStream:
+    """The turn's answer stream, opened now (Teams' informative update, or typing outside personal
+    chats) unless the turn opened it already; the turn's next message closes it (bot/turn.py)."""
+    stream = open_stream(turn.context)
+    if stream is None:
+        interval = turn.services.settings.float("STREAM_INTERVAL_S")
+        stream = AnswerStream(turn.context, personal=turn.is_personal, interval_s=interval)
+        await stream.start(cards.INFORMATIVE)
+    return stream
+
+
 async def _service_of(turn: Turn) -> str:
     settings = turn.services.settings
     return await chat.chosen_service(turn.services.store, turn.actor.aad_object_id, settings["DEFAULT_SERVICE"])
@@ -91,6 +102,9 @@ async def on_prompt(turn: Turn) -> None:
     if len(text) > limit:
         await turn.send_text(cards.TOO_LONG.format(limit=limit))
         return
+    # Progress first, before the permission, history and other storage reads (issue 9: the first
+    # visible update); it tells nothing of the screening. The reply closes it, whatever it is.
+    await _progress(turn)
     # 4, 7-1: only people in the org table with permission for their service get further.
     # Read once per message and handed on (each read is a database round trip).
     service = await _service_of(turn)
@@ -133,6 +147,7 @@ async def forward(
 ) -> None:
     """Send a screened prompt to the person's service and stream the answer into this conversation."""
     received = received if received is not None else time.monotonic()
+    stream = await _progress(turn)
     services = turn.services
     settings = services.settings
     store = services.store
@@ -152,8 +167,6 @@ async def forward(
         await chat.record(store, exchange)
         return
 
-    stream = AnswerStream(turn.context, personal=turn.is_personal, interval_s=settings.float("STREAM_INTERVAL_S"))
-    await stream.start(cards.INFORMATIVE)
     budget = settings.int("HISTORY_CHAR_BUDGET")
     messages = [*await chat.history(store, user_id, service, budget), Message("user", text)]
     raw = ""
@@ -239,6 +252,7 @@ async def _send_kept(turn: Turn, data: dict[str, Any], purpose: str, done: str) 
         return cards.block_card(finding_views(screening))
 
     async def work(later: Turn) -> None:
+        await _progress(later)
         service = kept.get("service") or await _service_of(later)
         # Permission may have changed since the button was sent (4, 7-1).
         if await approvals.admit(later, service) is not None:

@@ -119,6 +119,32 @@ async def test_a_my_number_never_reaches_a_provider_and_gets_the_block_card(bot,
     assert "1234 5678" not in json.dumps(record, ensure_ascii=False)
 
 
+async def test_progress_shows_first_and_the_reply_closes_it_whatever_the_outcome(bot, connector):
+    """The informative update goes out before any storage or permission read (issue 9), so every
+    outcome, not only an answer, must end that stream; and it shows nothing of the screening."""
+    outsider = User("user-outsider", "99999999-9999-9999-9999-999999999999", "外部 太郎")  # not in the table
+    replies = []
+    for user, text in ((YAMADA, MY_NUMBER_PROMPT), (outsider, CLEAN)):
+        connector.received.clear()
+        await bot.client.say(user, text)
+        first, reply = connector.received
+        assert first.activity["type"] == "typing" and first.text == cards.INFORMATIVE
+        assert stream_info(first) == {"type": "streaminfo", "streamType": "informative", "streamSequence": 1}
+        assert reply.activity["type"] == "message"
+        assert stream_info(reply) == {"type": "streaminfo", "streamId": first.activity_id, "streamType": "final"}
+        replies.append(reply)
+    blocked, refused = replies
+    assert "個人番号（マイナンバー）" in json.dumps(blocked.cards, ensure_ascii=False)
+    assert "DX推進課" in refused.text
+
+    # Outside personal chats (no Teams streaming) the progress is a typing indicator, then the reply.
+    connector.received.clear()
+    await bot.client.say(YAMADA, MY_NUMBER_PROMPT, kind="groupChat", mention=True)
+    first, reply = connector.received
+    assert first.activity["type"] == "typing" and stream_info(first) is None and not first.text
+    assert reply.activity["type"] == "message" and stream_info(reply) is None and reply.cards
+
+
 async def test_the_masked_resend_sends_only_the_masked_text_once(bot, connector, anthropic_server):
     await bot.client.say(YAMADA, MY_NUMBER_PROMPT)
     (card,) = messages_of(connector)[0].cards
