@@ -11,17 +11,25 @@ At each size the log is first filled up to that many exchanges (in bulk, spread 
 * ``sample``: ``store.sample("exchanges", 50)`` over the last 30 days, and with a department
   filter, median of 5, after a first (cold) call that TinyDB spends replaying the months' files;
   also the process CPU time of a sample (the work itself, apart from waiting on a busy machine);
-* ``count``: exchanges of those 30 days grouped by department and service.
+* ``count``: exchanges of those 30 days grouped by department and service;
+* PostgreSQL also: how unequal the records' chances are to be in such a sample (``spread``) and
+  the exchanges' size on disk.
 
-Bulk filling uses the backends' own formats (TinyDB: the JSONL log in 10 000-line fsynced
-batches; PostgreSQL: one INSERT ... SELECT per step into the monthly partitions). Free disk is
-checked first. Everything lives in a temporary folder / a schema of its own, removed at the end.
+The exchanges look like the chat path's (``exchange``: the same fields, masked texts cut from
+real Japanese prose at realistic lengths). Bulk filling uses the backends' own formats (TinyDB:
+the JSONL log in 10 000-line fsynced batches; PostgreSQL: COPY into ``records``, a month a
+transaction, into the partitions and indexes the migrations define). Free disk is checked
+first. Everything lives in a temporary folder / a schema of its own, removed at the end.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
+import itertools
+import json
+import math
 import os
 import random
 import shutil
@@ -32,6 +40,7 @@ import time
 import uuid
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
+from dataclasses import fields
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -43,23 +52,79 @@ from psycopg import sql
 
 from storage import Store, open_store
 from storage.jsonl import JsonlStorage
-from storage.tiny import month_start, next_month
+from storage.tiny import month_start
 from storage.values import iso
+from workflows.chat import Exchange
 
+ROOT = Path(__file__).resolve().parents[1]
+# Real Japanese prose to cut the masked texts from, so that they are as long as real ones and
+# compress (PostgreSQL TOAST, pglz) as real text does, not like one phrase repeated.
+CORPUS = (ROOT / "policy" / "guide" / "data" / "matsudo-genai-rules-v3.md").read_text(encoding="utf-8")
 DEPARTMENTS = [f"部署{i:02d}" for i in range(40)]
-SERVICES = ["chatbot", "chatgpt"]
-BYTES_PER_RECORD = {"tinydb": 700, "postgres": 1200}  # file / table+indexes, measured, with margin
+USERS = [  # (AAD object id, display name); a person stays in one department
+    (str(uuid.UUID(bytes=hashlib.md5(f"user-{n}".encode()).digest())),
+     f"{'山田鈴木佐藤高橋田中伊藤渡辺中村'[n % 8 * 2:n % 8 * 2 + 2]} {'太郎花子一郎美咲大輔由美健一恵子'[n // 8 % 8 * 2:n // 8 % 8 * 2 + 2]}")
+    for n in range(3000)
+]
+MODELS = {"chatbot": ("anthropic", "claude-haiku-4-5"), "chatgpt": ("openai", "gpt-4o-mini")}
+FIELDS = {f.name for f in fields(Exchange)} | {"at"}
+BYTES_PER_RECORD = {"tinydb": 3500, "postgres": 2600}  # file / table+indexes, measured, with margin
 
 
-def exchange(i: int, at: datetime) -> dict[str, Any]:
-    return {
-        "id": uuid.uuid4().hex, "at": iso(at), "user_id": f"user-{i % 3000}", "user_name": "職員",
-        "department": DEPARTMENTS[i % len(DEPARTMENTS)], "division": "部", "service": SERVICES[i % 2],
-        "provider": "anthropic", "model": "claude-haiku-4-5", "verdict": "allow", "categories": [],
-        "input_masked": "会議の議事録を要約してください。" * 4, "input_chars": 64,
-        "answer_masked": "要約です。" * 20, "answer_flagged": False, "status": "answered", "scope": "personal",
-        "latency_ms": {"screen": 3, "first_token": 420, "total": 1800},
+def prose(rng: random.Random, median: int, sigma: float, cap: int) -> str:
+    """A cut of the corpus, log-normally long: most prompts are a line or two, some are pastes."""
+    length = max(2, min(cap, int(rng.lognormvariate(math.log(median), sigma))))
+    start = rng.randrange(len(CORPUS))
+    text = CORPUS[start:start + length]
+    while len(text) < length:
+        text += CORPUS[:length - len(text)]
+    return text
+
+
+def masked(rng: random.Random, text: str) -> str:
+    """``text`` with one span hidden as policy.mask hides a name or a number (same length)."""
+    start = rng.randrange(len(text))
+    end = min(len(text), start + rng.randint(2, 12))
+    return text[:start] + "*" * (end - start) + text[end:]
+
+
+def exchange(i: int, at: datetime, rng: random.Random) -> dict[str, Any]:
+    """The i-th exchange as the chat path records it (workflows.chat.Exchange, same fields).
+
+    Texts: inputs median 120 characters (1 in 100 over 2 000, the 長文 flag), answers median 500;
+    6 in 100 need confirmation (a masked name in the input), 2 in 100 are blocked (no input kept,
+    no answer), 1 in 200 fail; 1 answer in 100 is masked for personal information.
+    """
+    user = rng.randrange(len(USERS))  # people write when they need to, not in turns
+    user_id, user_name = USERS[user]
+    department = DEPARTMENTS[user % len(DEPARTMENTS)]
+    service = "chatbot" if rng.random() < 0.7 else "chatgpt"
+    text = prose(rng, 120, 1.2, 20000)
+    roll = rng.random()
+    verdict, status, categories = "allow", "answered", []
+    if roll < 0.02:
+        verdict, status, categories = "block", "blocked", ["マイナンバー"]
+    elif roll < 0.08:
+        verdict, categories = "confirm", ["氏名"]
+    elif roll < 0.085:
+        status = "failed"
+    answered = status == "answered"
+    answer = prose(rng, 500, 0.6, 6000) if answered else None
+    flagged = answered and rng.random() < 0.01
+    first_token = rng.randint(300, 3000)
+    doc = {
+        "id": uuid.uuid4().hex, "at": iso(at), "user_id": user_id, "user_name": user_name,
+        "department": department, "division": f"部局{DEPARTMENTS.index(department) // 4:02d}",
+        "service": service, "provider": MODELS[service][0], "model": MODELS[service][1], "verdict": verdict,
+        "status": status, "scope": "personal" if rng.random() < 0.9 else "groupChat", "input_chars": len(text),
+        "input_masked": None if verdict == "block" else masked(rng, text) if categories else text,
+        "categories": categories, "answer_masked": masked(rng, answer) if answer and flagged else answer,
+        "answer_flagged": flagged, "error": "timeout" if status == "failed" else None,
+        "latency_ms": {"screen": rng.randint(2, 40), "first_token": first_token if answered else None,
+                       "total": first_token + rng.randint(500, 20000) if answered else None},
     }
+    assert doc.keys() == FIELDS
+    return doc
 
 
 def moment(i: int, total: int, per_day: int, now: datetime) -> datetime:
@@ -67,7 +132,8 @@ def moment(i: int, total: int, per_day: int, now: datetime) -> datetime:
     return now - timedelta(seconds=(total - 1 - i) * 86400 / per_day)
 
 
-async def fill_tinydb(folder: Path, start: int, stop: int, total: int, per_day: int, now: datetime) -> None:
+async def fill_tinydb(folder: Path, start: int, stop: int, total: int, per_day: int, now: datetime,
+                      rng: random.Random) -> None:
     batches: dict[Path, list[Any]] = defaultdict(list)
 
     def flush(path: Path) -> None:
@@ -76,7 +142,7 @@ async def fill_tinydb(folder: Path, start: int, stop: int, total: int, per_day: 
         log.close()
 
     for i in range(start, stop):
-        doc = exchange(i, moment(i, total, per_day, now))
+        doc = exchange(i, moment(i, total, per_day, now), rng)
         path = folder / "records" / "exchanges" / f"{doc['at'][:7]}.jsonl"
         batches[path].append(("exchanges", doc["id"], doc))
         if len(batches[path]) >= 10_000:
@@ -85,34 +151,24 @@ async def fill_tinydb(folder: Path, start: int, stop: int, total: int, per_day: 
         await asyncio.to_thread(flush, path)
 
 
-async def fill_postgres(server: str, schema: str, start: int, stop: int, total: int, per_day: int,
-                        now: datetime) -> None:
-    step = 86400.0 / per_day
-    first = moment(start, total, per_day, now)
-    last = moment(stop - 1, total, per_day, now)
-    async with await psycopg.AsyncConnection.connect(server, autocommit=True) as conn:
-        await conn.execute(sql.SQL("SET search_path = {}").format(sql.Identifier(schema)))
-        month = month_start(first)
-        while month <= last:
-            await conn.execute("SELECT storage_record_partition('exchanges', %s)", (month,))
-            month = next_month(month)
-        departments = "ARRAY[" + ",".join(f"'{d}'" for d in DEPARTMENTS) + "]"
-        await conn.execute(sql.SQL(f"""
-            INSERT INTO records (kind, id, at, doc)
-            SELECT 'exchanges', id, at, jsonb_build_object(
-                'id', id, 'at', to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"'),
-                'user_id', 'user-' || mod(i, 3000), 'user_name', '職員',
-                'department', ({departments})[1 + mod(i, {len(DEPARTMENTS)})::int], 'division', '部',
-                'service', (ARRAY['chatbot','chatgpt'])[1 + mod(i, 2)::int], 'provider', 'anthropic',
-                'model', 'claude-haiku-4-5', 'verdict', 'allow', 'categories', '[]'::jsonb,
-                'input_masked', repeat('会議の議事録を要約してください。', 4), 'input_chars', 64,
-                'answer_masked', repeat('要約です。', 20), 'answer_flagged', false, 'status', 'answered',
-                'scope', 'personal', 'latency_ms', '{{"screen": 3, "first_token": 420, "total": 1800}}'::jsonb)
-            FROM (SELECT i, md5(random()::text || i) AS id,
-                         %(now)s::timestamptz - make_interval(secs => (%(total)s - 1 - i) * %(step)s) AS at
-                  FROM generate_series(%(start)s::bigint, %(stop)s::bigint - 1) AS i) AS g
-        """), {"now": now, "total": total, "step": step, "start": start, "stop": stop})
-        await conn.execute("ANALYZE records")
+def fill_postgres(server: str, schema: str, start: int, stop: int, total: int, per_day: int, now: datetime,
+                  rng: random.Random) -> None:
+    """COPY the exchanges into ``records``, one month (one transaction) at a time.
+
+    Each month's partition is made by ``storage_record_partition`` and ``rnd`` comes from the
+    column's default, as for the store's appends; the rows reach the partitions' indexes one by
+    one, as appended rows do, so the indexes grow (and split pages) as they would in use.
+    """
+    with psycopg.connect(server, autocommit=True, options=f"-c search_path={schema}") as conn:
+        for month, rows in itertools.groupby(range(start, stop), lambda i: month_start(moment(i, total, per_day, now))):
+            conn.execute("SELECT storage_record_partition('exchanges', %s)", (month,))
+            with conn.transaction(), conn.cursor().copy("COPY records (kind, id, at, doc) FROM STDIN") as copy:
+                for i in rows:
+                    doc = exchange(i, moment(i, total, per_day, now), rng)
+                    copy.write_row(("exchanges", doc["id"], doc["at"], json.dumps(doc, ensure_ascii=False)))
+        conn.execute("ANALYZE records")
+        # The timed appends commit one by one: let them not queue behind the fill's writes.
+        conn.execute("CHECKPOINT")
 
 
 async def timed(call: Callable[[], Awaitable[Any]]) -> float:
@@ -133,9 +189,9 @@ def quantile(values: list[float], q: float) -> float:
     return sorted(values)[min(len(values) - 1, int(q * len(values)))]
 
 
-async def measure(store: Store, writes: int, now: datetime) -> dict[str, float]:
+async def measure(store: Store, writes: int, now: datetime, rng: random.Random) -> dict[str, float]:
     latencies = [
-        await timed(lambda i=i: store.append("exchanges", exchange(i, datetime.now(UTC)))) for i in range(writes)
+        await timed(lambda i=i: store.append("exchanges", exchange(i, datetime.now(UTC), rng))) for i in range(writes)
     ]
     month, until = now - timedelta(days=30), now  # a month of the log, as /admin samples it
     department = {"department": random.choice(DEPARTMENTS)}
@@ -153,6 +209,26 @@ async def measure(store: Store, writes: int, now: datetime) -> dict[str, float]:
         "sample_cold": cold, "sample": statistics.median(plain), "sample_department": statistics.median(filtered),
         "count": counted, "sample_cpu": statistics.median(cpu),
     }
+
+
+def spread(server: str, schema: str, now: datetime) -> tuple[float, float, float]:
+    """PostgreSQL: how unequal the records' chances are to be in a sample of 50 from the last 30
+    days (coefficient of variation; 0 is a uniform sample), without and with a department filter;
+    and the size of the exchanges on disk (GB, tables, TOAST and indexes).
+
+    ``sample`` takes the 50 rows that follow a random point in ``rnd`` order, so a row's chance
+    is the width of ``rnd`` covered by it and the 49 rows before it."""
+    with psycopg.connect(server, options=f"-c search_path={schema}") as conn:
+        query = """
+            SELECT stddev_pop(w) / avg(w) FROM (
+                SELECT rnd - lag(rnd, 50) OVER (PARTITION BY {} ORDER BY rnd) AS w
+                  FROM records WHERE kind = 'exchanges' AND at >= %(since)s AND at < %(until)s) AS r"""
+        params = {"since": now - timedelta(days=30), "until": now}
+        plain = conn.execute(query.format("kind"), params).fetchone()[0]
+        department = conn.execute(query.format("doc ->> 'department'"), params).fetchone()[0]
+        size = conn.execute("SELECT sum(pg_total_relation_size(inhrelid)) FROM pg_inherits"
+                            " WHERE inhparent = 'records_exchanges'::regclass").fetchone()[0]
+    return float(plain), float(department), float(size) / 1e9
 
 
 def check_disk(path: Path, backend: str, size: int) -> None:
@@ -189,8 +265,11 @@ async def run(args: argparse.Namespace) -> None:
 
     total = sizes[-1]
     filled = 0
+    rng = random.Random(args.seed)
     header = f"{'exchanges':>10} {'fill s':>7} {'append p50':>11} {'p95':>7} {'sample cold':>12} " \
-             f"{'sample':>7} {'+dept':>7} {'count':>7} {'sample cpu':>11}  (ms)"
+             f"{'sample':>7} {'+dept':>7} {'count':>7} {'sample cpu':>11}  (ms)  load"
+    if args.backend == "postgres":
+        header += "  spread +dept   GB"
     try:
         store = open_store(url)
         await store.open()  # PostgreSQL: creates the schema and applies the migrations
@@ -202,20 +281,25 @@ async def run(args: argparse.Namespace) -> None:
             started = time.perf_counter()
             low, high = total - size, total - filled
             if args.backend == "tinydb":
-                await fill_tinydb(Path(url[len("tinydb:///"):]), low, high, total, args.per_day, now)
+                await fill_tinydb(Path(url[len("tinydb:///"):]), low, high, total, args.per_day, now, rng)
             else:
-                await fill_postgres(args.postgres_url, schema, low, high, total, args.per_day, now)
+                await asyncio.to_thread(fill_postgres, args.postgres_url, schema, low, high, total, args.per_day,
+                                        now, rng)
             fill_s = time.perf_counter() - started
             filled = size
             store = open_store(url)
             await store.open()
             try:
-                figures = await measure(store, args.writes, now)
+                figures = await measure(store, args.writes, now, rng)
             finally:
                 await store.close()
-            print(f"{size:>10} {fill_s:>7.1f} {figures['append_p50']:>11.2f} {figures['append_p95']:>7.2f} "
-                  f"{figures['sample_cold']:>12.1f} {figures['sample']:>7.1f} {figures['sample_department']:>7.1f} "
-                  f"{figures['count']:>7.1f} {figures['sample_cpu']:>11.1f}", flush=True)
+            line = f"{size:>10} {fill_s:>7.1f} {figures['append_p50']:>11.2f} {figures['append_p95']:>7.2f} " \
+                   f"{figures['sample_cold']:>12.1f} {figures['sample']:>7.1f} {figures['sample_department']:>7.1f} " \
+                   f"{figures['count']:>7.1f} {figures['sample_cpu']:>11.1f}  {os.getloadavg()[0]:>10.1f}"
+            if args.backend == "postgres":
+                line += "  {:>6.1%} {:>5.1%} {:>4.1f}".format(*await asyncio.to_thread(
+                    spread, args.postgres_url, schema, now))
+            print(line, flush=True)
     finally:
         if not args.keep:
             cleanup()
@@ -229,6 +313,7 @@ def main() -> None:
     parser.add_argument("--writes", type=int, default=200, help="timed appends at each size")
     parser.add_argument("--dir", default=None, help="parent folder for the TinyDB files (default: system temp)")
     parser.add_argument("--postgres-url", default=os.environ.get("TEST_POSTGRES_URL", ""))
+    parser.add_argument("--seed", type=int, default=1, help="seed of the exchanges' random contents")
     parser.add_argument("--keep", action="store_true", help="keep the files / schema afterwards")
     args = parser.parse_args()
     if args.backend == "postgres" and not args.postgres_url:
