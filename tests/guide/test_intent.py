@@ -31,6 +31,7 @@ def intents():
         ("Who do I contact about these rules?", "rules"),
         ("AIが作ったロゴ", "output"),
         ("名簿を貼り付けたい", "input"),
+        ("入れた情報が外に漏れることはある?", "risk"),
     ],
 )
 def test_a_question_shows_its_intent(intents, question, intent):
