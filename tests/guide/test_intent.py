@@ -69,7 +69,8 @@ def test_staff_asking_what_they_may_do_are_not_the_provider(guide):
     assert "wish" in asked(load_intents(), normalize("職員の名簿をChatGPTに貼り付けて表にしたい"))
     ids = [h.section.id for h in guide.search("相談者の氏名と相談内容をAIでまとめたい", 3)]
     assert "2章5-1(1)" in ids and "3章1-1(3)" not in ids
-    # A question from the provider's side still reaches 第3章.
+    # A question from the provider's side (residents using the chatbot) still reaches 第3章.
+    assert "provider" in asked(load_intents(), normalize("市民がチャットボットに入れた内容は何に使われる"))
     assert guide.search("住民がチャットボットに個人情報を入れていないか確認する必要は？")[0].section.id == "3章1-1(3)"
 
 
