@@ -19,11 +19,11 @@ class Synonyms:
         self.stopwords = stopwords
         self.frames = frames  # endings that only make a question of a term: とは, って何
         # Every spelling a word is matched in (Latin words also inflected and hyphenated), longest
-        # first, so マイナンバー wins over マイナ; Latin words only match whole.
+        # first, so マイナンバー wins over マイナ; Latin and katakana words only match whole.
         self._spellings = {v: w for w in replacements if w.isascii() for v in _latin_forms(w)}
         self._spellings.update((w, w) for w in replacements)  # a word as written is itself
         words = sorted(self._spellings, key=len, reverse=True)
-        alternatives = [rf"(?<![a-z0-9]){re.escape(w)}(?![a-z0-9])" if w.isascii() else re.escape(w) for w in words]
+        alternatives = [_whole(w) for w in words]
         self._pattern = re.compile("|".join(alternatives)) if words else None
 
     def expand(self, question: str) -> str:
@@ -46,6 +46,19 @@ class Synonyms:
         if position < len(text):
             out.append((text[position:], ""))
         return out
+
+
+_KATAKANA = "ァ-ヺー"
+
+
+def _whole(word: str) -> str:
+    """A pattern for ``word`` as a word of its own: Latin words not inside other Latin words,
+    katakana words not inside longer katakana words (ログ is not in プログラム, ロゴ not in ロゴス)."""
+    if word.isascii():
+        return rf"(?<![a-z0-9]){re.escape(word)}(?![a-z0-9])"
+    before = rf"(?<![{_KATAKANA}])" if re.match(rf"[{_KATAKANA}]", word) else ""
+    after = rf"(?![{_KATAKANA}])" if re.search(rf"[{_KATAKANA}]$", word) else ""
+    return before + re.escape(word) + after
 
 
 def _latin_forms(word: str) -> set[str]:

@@ -36,6 +36,8 @@ def test_staff_words_become_the_guidelines_words(synonyms, question, expected):
 
 def test_the_longest_word_wins_and_latin_words_match_whole(synonyms):
     assert "マイナンバーンバー" not in synonyms.expand("マイナンバーは?")
+    assert "ログ" not in synonyms.expand("プログラムのコード").split()  # katakana words match whole too
+    assert "ログ" in synonyms.expand("利用ログの保存").split()
     assert "アカウント" not in synonyms.expand("idea")  # "ID" is a word of its own
     assert "アカウント" in synonyms.expand("my ID")
 
