@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left
 from functools import cached_property
 
 from .japanese import Tokens
 from .normalize import Normalized, normalize
 from .numbers import DigitSpan, NumberRun, number_runs
+from .prefilter import Scanner
 
 
 class Doc:
@@ -35,7 +35,7 @@ class Doc:
     def tokens(self) -> Tokens:
         return Tokens(self.text)
 
-    def positions(self, pattern: re.Pattern[str]) -> tuple[list[int], list[int]]:
+    def positions(self, pattern: Scanner) -> tuple[list[int], list[int]]:
         """Starts and ends of every match of ``pattern``, computed once per message."""
         key = id(pattern)
         found = self._positions.get(key)
@@ -49,7 +49,7 @@ class Doc:
             self._positions[key] = found
         return found
 
-    def has(self, pattern: re.Pattern[str]) -> bool:
+    def has(self, pattern: Scanner) -> bool:
         return bool(self.positions(pattern)[0])
 
     def set_cue(self, name: str, spans: list[tuple[int, int]]) -> None:
@@ -60,7 +60,7 @@ class Doc:
     def cue(self, name: str) -> tuple[list[int], list[int]]:
         return self._cues.get(name, ([], []))
 
-    def near(self, pattern: re.Pattern[str], start: int, end: int, window: int | None) -> bool:
+    def near(self, pattern: Scanner, start: int, end: int, window: int | None) -> bool:
         """A match of ``pattern`` lies within ``window`` characters of [start, end) (None: anywhere)."""
         return spans_near(self.positions(pattern), start, end, window)
 

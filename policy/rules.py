@@ -19,6 +19,7 @@ from .categories import categories
 from .datafile import DATA_DIR, Node, RuleDataError, expect, load_yaml, optional, require, string_list
 from .doc import Doc
 from .hit import Hit, MaskStyle
+from .prefilter import Scanner, prefiltered
 from .terms import compile_terms
 
 #: Cues the engine computes; rules may name them without a definition in cues.yaml.
@@ -46,7 +47,7 @@ class Rule:
     category: str
     section: str
     reason: str
-    trigger: re.Pattern[str]
+    trigger: Scanner
     span_group: str | None
     conditions: tuple[Condition, ...]
     unless: Condition | None
@@ -76,7 +77,7 @@ class Cue:
     """A word list and/or a pattern; each is scanned separately (one fast literal trie)."""
 
     name: str
-    patterns: tuple[re.Pattern[str], ...]
+    patterns: tuple[Scanner, ...]
 
     def near(self, doc: Doc, start: int, end: int, window: int | None) -> bool:
         return any(doc.near(p, start, end, window) for p in self.patterns)
@@ -88,10 +89,13 @@ def _cue_near(doc: Doc, name: str, start: int, end: int, window: int | None) -> 
     return cues()[name].near(doc, start, end, window)
 
 
-def _compile(node: Node, key: str, source: str) -> re.Pattern[str]:
-    """Patterns are case-sensitive (ten times faster); write English words as ``(?i:password)``."""
+def _compile(node: Node, key: str, source: str) -> Scanner:
+    """Patterns are case-sensitive (ten times faster); write English words as ``(?i:password)``.
+
+    Each comes with its prefilter: most are not run on a message that has none of their words.
+    """
     try:
-        return re.compile(source)
+        return prefiltered(re.compile(source))
     except re.error as exc:
         raise RuleDataError(f"{node.where(key)}: {key} の正規表現が正しくありません: {exc}") from exc
 
@@ -107,7 +111,7 @@ def cues() -> dict[str, Cue]:
         source = optional(node, "pattern", str, None)
         if not words and source is None:
             raise RuleDataError(f"{node.where()}: terms か pattern のどちらかが必要です")
-        patterns = [compile_terms(words)] if words else []
+        patterns: list[Scanner] = [compile_terms(words)] if words else []
         if source is not None:
             patterns.append(_compile(node, "pattern", source))
         out[name] = Cue(name, tuple(patterns))
