@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
 
-from anthropic import AsyncAnthropic
+from anthropic import AsyncAnthropic, DefaultAioHttpClient
 
 from llm.base import MAX_OUTPUT_TOKENS, Chunk, Message, ProviderError, provider_label
 from llm.errors import SDK_ERRORS, translate
@@ -29,6 +29,7 @@ class AnthropicChat:
             base_url=self._base_url or OFFICIAL_URL,
             timeout=settings.float("LLM_TIMEOUT_S"),
             max_retries=settings.int("LLM_MAX_RETRIES"),
+            http_client=DefaultAioHttpClient(),  # see llm/__init__.py: the SDK on aiohttp, not httpx
         ) if key else None
 
     @property

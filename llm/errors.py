@@ -2,21 +2,39 @@
 
 from __future__ import annotations
 
+import aiohttp
 import anthropic
 import httpx2
 import openai
 
 from llm.base import ProviderError
 
-_TIMEOUTS = (openai.APITimeoutError, anthropic.APITimeoutError, httpx2.TimeoutException)
+_TIMEOUTS = (openai.APITimeoutError, anthropic.APITimeoutError, httpx2.TimeoutException, aiohttp.ServerTimeoutError)
 _NETWORK = (openai.APIConnectionError, anthropic.APIConnectionError, httpx2.TransportError)
 _STATUS = (openai.APIStatusError, anthropic.APIStatusError)
-# The SDKs' error bases, plus the transport's, which the Anthropic SDK lets through from a
-# broken stream.
-SDK_ERRORS = (openai.OpenAIError, anthropic.AnthropicError, httpx2.HTTPError)
+# The SDKs' error bases, plus their transport's (httpx on aiohttp, llm/__init__.py), which the
+# Anthropic SDK lets through from a broken stream.
+SDK_ERRORS = (openai.OpenAIError, anthropic.AnthropicError, httpx2.HTTPError, aiohttp.ClientError)
+
+
+def _transport_error(error: BaseException) -> aiohttp.ClientError | None:
+    """The aiohttp exception behind ``error``: the first in its chain (earlier attempts' come later)."""
+    seen: set[int] = set()
+    link: BaseException | None = error
+    while link is not None and id(link) not in seen:
+        if isinstance(link, aiohttp.ClientError):
+            return link
+        seen.add(id(link))
+        link = link.__cause__ or link.__context__
+    return None
 
 
 def translate(error: BaseException) -> ProviderError:
+    transport = _transport_error(error)
+    if isinstance(transport, aiohttp.ClientConnectionError) and not isinstance(transport, TimeoutError):
+        # OpenAI's aiohttp transport reports a refused or lost connection as a connect timeout;
+        # what aiohttp raised says which it was.
+        return ProviderError("network", type(transport).__name__)
     if isinstance(error, _TIMEOUTS):
         return ProviderError("timeout", type(error).__name__)
     if isinstance(error, _NETWORK):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
 
-from openai import AsyncOpenAI
+from openai import AsyncOpenAI, DefaultAioHttpClient
 
 from llm.base import Chunk, Message, ProviderError, provider_label
 from llm.errors import SDK_ERRORS, translate
@@ -29,6 +29,7 @@ class OpenAIChat:
             base_url=self._base_url or OFFICIAL_URL,
             timeout=settings.float("LLM_TIMEOUT_S"),
             max_retries=settings.int("LLM_MAX_RETRIES"),
+            http_client=DefaultAioHttpClient(),  # see llm/__init__.py: the SDK on aiohttp, not httpx
         ) if key else None
 
     @property

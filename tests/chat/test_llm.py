@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+
 import pytest
 
 from llm import Message, ProviderError, build_providers
@@ -73,6 +75,22 @@ async def test_failures_are_retried_then_reported(service, behaviours, kind, mod
     assert failure.value.kind == kind
     # Two retries for what may pass on a second try; none for a refused request or a broken stream.
     assert len(server.requests) == len(behaviours)
+    await provider.close()
+
+
+@pytest.mark.parametrize("service", ["chatbot", "chatgpt"])
+async def test_a_server_that_refuses_connections_is_a_network_failure_not_a_timeout(service):
+    with socket.socket() as probe:  # a loopback port with nothing listening
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{port}"
+    provider = build_providers(Settings({
+        "ANTHROPIC_BASE_URL": url, "ANTHROPIC_API_KEY": "test", "OPENAI_BASE_URL": f"{url}/v1",
+        "OPENAI_API_KEY": "test", "LLM_MAX_RETRIES": "0",
+    }))[service]
+    with pytest.raises(ProviderError) as failure:
+        await collect(provider)
+    assert failure.value.kind == "network"  # the card says 接続できませんでした, not 時間内に回答がありません
     await provider.close()
 
 
