@@ -69,20 +69,46 @@ def _within_budget(turns: Sequence[dict[str, str]], budget: int) -> list[dict[st
     return kept
 
 
-async def history(store: Store, user_id: str, service: str, budget: int) -> list[Message]:
+@dataclass(frozen=True)
+class History:
+    """One person's conversation with one service, as read before a prompt is sent."""
+
+    user_id: str
+    service: str
+    turns: list[dict[str, str]]
+    updated_at: str | None  # of the stored document; None when there was none
+
+    def messages(self, budget: int) -> list[Message]:
+        return [Message(t["role"], t["content"]) for t in _within_budget(self.turns, budget)]  # type: ignore[arg-type]
+
+
+async def history(store: Store, user_id: str, service: str) -> History:
     doc = await store.get(HISTORY, _history_key(user_id, service)) if user_id else None
-    turns = _within_budget((doc or {}).get("turns", []), budget)
-    return [Message(t["role"], t["content"]) for t in turns]  # type: ignore[arg-type]
+    return History(user_id, service, (doc or {}).get("turns", []), (doc or {}).get("updated_at"))
 
 
-async def remember_turn(store: Store, user_id: str, service: str, prompt: str, answer: str, budget: int) -> None:
-    """Add one exchange; the stored history never grows beyond the budget."""
-    if not user_id:
+async def remember_turn(store: Store, history: History, prompt: str, answer: str, budget: int) -> None:
+    """Add one exchange to the history read before the prompt was sent; the stored history never
+    grows beyond the budget.
+
+    The history read for the prompt is written back unless it changed meanwhile (another answer
+    of the same person, a /reset, another instance): then it is read again. One round trip
+    instead of a read and a write for every answer (issue 9).
+    """
+    if not history.user_id:
         return
-    key = _history_key(user_id, service)
-    doc = await store.get(HISTORY, key)
-    turns = [*(doc or {}).get("turns", []), {"role": "user", "content": prompt}, {"role": "assistant", "content": answer}]
-    await store.put(HISTORY, key, {"user_id": user_id, "service": service, "turns": _within_budget(turns, budget)})
+    key = _history_key(history.user_id, history.service)
+    new = [{"role": "user", "content": prompt}, {"role": "assistant", "content": answer}]
+
+    def doc(turns: list[dict[str, str]]) -> dict[str, Any]:
+        return {"user_id": history.user_id, "service": history.service, "turns": _within_budget([*turns, *new], budget)}
+
+    if history.updated_at is not None and await store.update(
+        HISTORY, key, doc(history.turns), expect={"updated_at": history.updated_at}
+    ) is not None:
+        return
+    current = await store.get(HISTORY, key)
+    await store.put(HISTORY, key, doc((current or {}).get("turns", [])))
 
 
 async def reset(store: Store, user_id: str, service: str) -> bool:

@@ -168,7 +168,8 @@ async def forward(
         return
 
     budget = settings.int("HISTORY_CHAR_BUDGET")
-    messages = [*await chat.history(store, user_id, service, budget), Message("user", text)]
+    earlier = await chat.history(store, user_id, service)
+    messages = [*earlier.messages(budget), Message("user", text)]
     raw = ""
     model = provider.model
     try:
@@ -207,7 +208,7 @@ async def forward(
     )
     await stream.finish(final, card=answer_report_card(exchange.id), ai_generated=True)
     latency["total"] = _ms(received)
-    await chat.remember_turn(store, user_id, service, text, answer.text, budget)
+    await chat.remember_turn(store, earlier, text, answer.text, budget)
     exchange.status = "answered"
     exchange.answer_masked = answer.text
     exchange.answer_flagged = answer.flagged

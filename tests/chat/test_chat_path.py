@@ -3,6 +3,7 @@ loopback connector, both services answered by loopback model servers through the
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import date, timedelta
 from typing import Any
@@ -278,6 +279,23 @@ async def test_history_is_per_service_and_reset_starts_over(start_bot, models, c
     await bot.client.say(YAMADA, "五つ目の質問です。")
     assert [m["role"] for m in anthropic_server.requests[-1].messages] == ["user"]
     assert len(anthropic_server.requests) == 5  # /reset itself was never forwarded
+
+
+async def test_answers_that_overlap_both_stay_in_the_history(bot, connector, anthropic_server):
+    """The history read for a prompt is written back after the answer unless another answer of the
+    same person changed it meanwhile: then neither exchange is lost."""
+    await bot.client.say(YAMADA, "一つ目の質問です。")
+    anthropic_server.queue(Reply("ゆっくりの回答です。", chunk_size=2, chunk_delay=0.1), Reply("すぐの回答です。"))
+    slow = asyncio.create_task(bot.client.say(YAMADA, "二つ目の質問です。"))
+    while len(anthropic_server.requests) < 2:  # the slow answer is on its way
+        await asyncio.sleep(0.01)
+    await bot.client.say(YAMADA, "三つ目の質問です。")  # answered and remembered first
+    await slow
+    await bot.client.say(YAMADA, "四つ目の質問です。")
+    sent = [m["content"] for m in anthropic_server.requests[-1].messages]
+    assert [s for s in sent if s.endswith("質問です。")] == ["一つ目の質問です。", "三つ目の質問です。", "二つ目の質問です。",
+                                                       "四つ目の質問です。"]
+    assert "ゆっくりの回答です。" in sent and "すぐの回答です。" in sent
 
 
 @pytest.mark.parametrize("command", ["/reset", "reset", "RESET", "/service", "/unknown-command", "／reset"])
