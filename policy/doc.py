@@ -27,7 +27,7 @@ class Doc:
         """Every digit stretch of ``length`` digits in the message, computed once per length."""
         found = self._windows.get(length)
         if found is None:
-            found = [(run, w) for run in self.runs for w in run.windows(length)]
+            found = [(run, w) for run in self.runs if run.digit_count >= length for w in run.windows(length)]
             self._windows[length] = found
         return found
 

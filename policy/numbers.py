@@ -34,6 +34,8 @@ class NumberRun:
     text: str
     #: The separator after each group but the last, as a kind: " ", "\n" or the mark ("-", "." …).
     separators: tuple[str, ...]
+    #: How many digits the groups hold together.
+    digit_count: int
 
     def windows(self, length: int) -> Iterator[DigitSpan]:
         """Every stretch of consecutive groups with exactly ``length`` digits that stands apart.
@@ -43,6 +45,8 @@ class NumberRun:
         holds none of twelve digits. Prefix sums find each stretch in one step, so a run of
         thousands of groups costs time in proportion to its length.
         """
+        if length > self.digit_count:
+            return
         groups = self.groups
         ends_at: dict[int, int] = {}
         total = 0
@@ -75,7 +79,11 @@ def _kind(raw: str) -> str:
 def number_runs(text: str) -> list[NumberRun]:
     runs: list[NumberRun] = []
     for m in _RUN.finditer(text):
-        groups = tuple((g.start() + m.start(), g.end() + m.start()) for g in _GROUP.finditer(m.group()))
+        start, end = m.span()
+        if m.group().isdigit():  # one group: most numbers in text (years, amounts, counts)
+            runs.append(NumberRun(start, end, ((start, end),), text, (), end - start))
+            continue
+        groups = tuple((g.start() + start, g.end() + start) for g in _GROUP.finditer(m.group()))
         seps = tuple(_kind(text[groups[k][1] : groups[k + 1][0]]) for k in range(len(groups) - 1))
-        runs.append(NumberRun(m.start(), m.end(), groups, text, seps))
+        runs.append(NumberRun(start, end, groups, text, seps, sum(b - a for a, b in groups)))
     return runs

@@ -14,7 +14,7 @@ class ElevenDigitRecognizer:
     def find(self, doc: Doc) -> list[Hit]:
         hits: list[Hit] = []
         for run in doc.runs:
-            if sum(b - a for a, b in run.groups) != 11:
+            if run.digit_count != 11:
                 continue  # only a number that is eleven digits as a whole
             for w in run.windows(11):
                 if not is_phone_number(w.digits):

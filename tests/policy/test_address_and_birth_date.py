@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from policy.recognizers import address
 
 from .helpers import rules_fired, screened
 
@@ -34,3 +38,19 @@ def test_address_and_birth_date(text: str, verdict: str, rule: str | None) -> No
     assert result.verdict.label == verdict
     if rule:
         assert rule in rules_fired(result)
+
+
+# Pieces of addresses and what stands around them, for the search that looks only near street hints.
+ADDRESS_PIECES = [
+    "松戸市", "千葉県", "東京都", "見本台", "サンプル町", "本町", "三丁目", "2丁目", "14番地", "の2", "9番11号", "387-5",
+    "1-2-3", "〒271-8588", "〒", "号", "番", "丁目", "区", "郡", "村", "ー", "々", "〇", "十", "百", " ", "\t", "\n",
+    "、", "。", "A", "-", "1", "23", "市民センター", "のお宅", "山田", "ヶ",
+]
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(st.sampled_from(ADDRESS_PIECES), st.text(max_size=3)), max_size=25).map("".join))
+def test_addresses_found_near_street_hints_are_all_there_are(text: str) -> None:
+    for pattern in (address._ADDRESS, address._AREA):
+        assert [m.span() for m in address._near_street_hints(pattern, text)] == \
+            [m.span() for m in pattern.finditer(text)]
