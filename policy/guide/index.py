@@ -15,7 +15,8 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Container, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from policy.guide.highlight import split
@@ -171,8 +172,8 @@ class GuideIndex:
         # Each concept of the question counts by its rarest term: missing 生成AI (in most sections)
         # costs little, missing 問い合わせ (in two) costs much.
         concepts = [(c, max((self._words.idf.get(t, 0.0) for t in c), default=0.0)) for c in query.concepts]
-        concepts = [(c, idf) for c, idf in concepts if idf > 0]
-        total = sum(idf for _, idf in concepts)
+        share = _Shares([(c, idf) for c, idf in concepts if idf > 0])
+        total = share.total
         wanted = asked(self.intents, normalize(question))
         hits = []
         for i, leaf in enumerate(self.leaves):
@@ -182,9 +183,9 @@ class GuideIndex:
                 continue
             if total:
                 # Sections that answer more of the question's concepts beat ones that repeat one.
-                score *= (_share(concepts, doc) / total) ** COVERAGE_POWER
-                score *= 1 + HEADING_BOOST * _share(concepts, self._headings[i]) / total
-                best = max((_share(concepts, s) for s in self._sentence_terms[i]), default=0.0)
+                score *= (share(doc.keys()) / total) ** COVERAGE_POWER
+                score *= 1 + HEADING_BOOST * share(self._headings[i]) / total
+                best = max((share(s) for s in self._sentence_terms[i]), default=0.0)
                 score *= 1 + SENTENCE_BOOST * best / total
             if wanted & self._roles[i]:
                 score *= 1 + INTENT_BOOST
@@ -200,9 +201,25 @@ class GuideIndex:
         return hits[:limit]
 
 
-def _share(concepts: list[tuple[dict[str, float], float]], found: Container[str]) -> float:
-    """Summed idf of the concepts with a term in ``found``."""
-    return sum(idf for concept, idf in concepts if any(t in found for t in concept))
+class _Shares:
+    """Summed idf of the question's concepts with a term in a set of terms (a section, its headings,
+    one sentence): set intersections, as it runs for every sentence of every matching section."""
+
+    def __init__(self, concepts: list[tuple[dict[str, float], float]]):
+        self.idf = [idf for _, idf in concepts]
+        self.total = sum(self.idf)
+        self._concepts: dict[str, list[int]] = {}  # term -> the concepts holding it
+        for j, (concept, _) in enumerate(concepts):
+            for term in concept:
+                self._concepts.setdefault(term, []).append(j)
+        self._terms = self._concepts.keys()
+
+    def __call__(self, found: AbstractSet[str]) -> float:
+        common = self._terms & found
+        if not common:
+            return 0.0
+        held = {j for term in common for j in self._concepts[term]}
+        return sum(self.idf[j] for j in held)
 
 
 _QUOTED_NAME = re.compile(r"「(.+?)」")
