@@ -1,11 +1,11 @@
 """/guide latency: index build once, then per-question answer time (p50/p95/p99/max).
 
-    .venv/bin/python bench/guide.py [--rounds 20]
+    .venv/bin/python bench/guide.py [--rounds 20] [--questions FILE ...]
 
 An "answer" is what the handler does for ``/guide <question>``: rank the sections, build the
 views with highlighted sentences, build the Adaptive Card and serialise it. Wall time is what a
 user waits for; the thread's CPU time is the same work without other processes on the machine. Questions are
-tests/guide/questions.jsonl, each asked ``--rounds`` times in shuffled order.
+tests/guide/questions.jsonl (or the ``--questions`` files), each asked ``--rounds`` times in shuffled order.
 """
 
 from __future__ import annotations
@@ -37,12 +37,15 @@ def percentile(values: list[float], share: float) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--questions", type=Path, nargs="+", default=[QUESTIONS], help="JSON lines with a question field")
     args = parser.parse_args()
 
     started = time.perf_counter()
     guide = load_guide(DEFAULT_GUIDELINE)
     build_ms = (time.perf_counter() - started) * 1000
-    questions = [json.loads(x)["question"] for x in QUESTIONS.read_text(encoding="utf-8").splitlines() if x.strip()]
+    questions = [
+        json.loads(x)["question"] for path in args.questions for x in path.read_text(encoding="utf-8").splitlines() if x.strip()
+    ]
     asked = questions * args.rounds
     random.Random(6).shuffle(asked)
 

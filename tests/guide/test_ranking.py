@@ -19,6 +19,7 @@ from tests.guide.conftest import QUESTIONS, REPO
 
 EXTRA = QUESTIONS.with_name("questions-extra.jsonl")
 HOLDOUT_2 = QUESTIONS.with_name("questions-holdout-2.jsonl")
+HOLDOUT_3 = QUESTIONS.with_name("questions-holdout-3.jsonl")
 
 
 def _questions(path: Path = QUESTIONS) -> list[dict]:
@@ -68,26 +69,46 @@ def test_top1_and_top3(guide):
 def test_extra_questions_do_not_regress(guide):
     """100 questions written in four batches after the ranking was built. First-pass top-1 per batch
     (before the vocabulary gaps each showed were filled) was 0.72, 0.60, 0.52 and 0.45: the fair
-    estimate for unseen questions. Kept as a floor against regressions."""
+    estimate for unseen questions. Tuned on since; 0.940 / 1.000 measured. Kept as a floor against
+    regressions."""
     top1, top3, misses = _score(guide, _questions(EXTRA))
     print(f"questions-extra.jsonl: top-1 {top1:.3f}, top-3 {top3:.3f}")
-    assert top1 >= 0.70, "\n".join(misses)
-    assert top3 >= 0.90, "\n".join(misses)
+    assert top1 >= 0.90, "\n".join(misses)
+    assert top3 >= 0.97, "\n".join(misses)
 
 
 def test_holdout_2_questions(guide, tree):
     """104 questions on every part of the rules, written and committed before the ranking was
-    tuned again and never tuned on. Measured: top-1 0.740 / top-3 0.875 before (the ranking as the
-    first engineer left it), 0.750 / 0.923 after. The floors sit a little under what is measured,
-    so a change that loses ground on unseen questions fails; they are below issue 6's 85 % / 95 %
-    because that is what the ranking reaches on questions it has not seen."""
+    tuned again. Untuned it measured top-1 0.740 / top-3 0.875, then 0.750 / 0.923; since then it
+    has been a development set (its misses were read) and measures 0.894 / 0.990, so it is no longer
+    an estimate for unseen questions (questions-holdout-3.jsonl is). Floors a little under it."""
     questions = _questions(HOLDOUT_2)
     leaves = {s.id for s in tree.leaves()}
     assert len(questions) >= 80 and all(set(q["sections"]) <= leaves for q in questions)
     top1, top3, misses = _score(guide, questions)
     print(f"questions-holdout-2.jsonl: top-1 {top1:.3f}, top-3 {top3:.3f}")
-    assert top1 >= 0.72, "\n".join(misses)
-    assert top3 >= 0.90, "\n".join(misses)
+    assert top1 >= 0.85, "\n".join(misses)
+    assert top3 >= 0.95, "\n".join(misses)
+
+
+@pytest.mark.skipif(not HOLDOUT_3.is_file(), reason="questions-holdout-3.jsonl not written yet")
+def test_holdout_3_questions(guide, tree):
+    """100 questions written by another engineer while the ranking was being changed; nobody working
+    on the ranking has read them, and this test prints the two aggregate figures only (no question,
+    no miss), so that they stay unseen. Measured once, at the end of that work: top-1 0.750 /
+    top-3 0.880 with the ranking before it (e269068), 0.800 / 0.890 after. This is the honest
+    estimate of the ranking on new questions. Floors a little under it."""
+    questions = _questions(HOLDOUT_3)
+    leaves = {s.id for s in tree.leaves()}
+    # Counts only in the assertions: pytest would print a list it compares.
+    count = len(questions)
+    unknown = sum(not set(q["sections"]) <= leaves for q in questions)
+    assert count >= 80, "questions-holdout-3.jsonl: fewer than 80 questions"
+    assert unknown == 0, "questions-holdout-3.jsonl: unknown section ids"
+    top1, top3, _ = _score(guide, questions)
+    print(f"questions-holdout-3.jsonl: top-1 {top1:.3f}, top-3 {top3:.3f}")
+    assert top1 >= 0.77, f"questions-holdout-3.jsonl: top-1 {top1:.3f} (measured 0.800)"
+    assert top3 >= 0.87, f"questions-holdout-3.jsonl: top-3 {top3:.3f} (measured 0.890)"
 
 
 def test_answers_are_leaves_best_first(guide):
