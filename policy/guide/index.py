@@ -132,6 +132,7 @@ class GuideIndex:
         self._headings: list[frozenset[str]] = []  # terms of its title and the headings above it
         self._roles: list[frozenset[str]] = []  # the kinds of answer it gives (intents.yaml)
         self._elsewhere: list[frozenset[str]] = []  # the intents whose askers it does not address
+        self._addressed: list[frozenset[str]] = []  # the intents its headings answer (用語解説, 提供者として)
         for leaf, body in zip(self.leaves, self._texts, strict=True):
             title = normalize(leaf.title or "")
             around = normalize(" ".join(_context(tree, leaf)))
@@ -146,6 +147,7 @@ class GuideIndex:
             self._headings.append(frozenset(self._terms(title + " " + around)))
             self._roles.append(roles(self.intents, body, title + " " + around))
             self._elsewhere.append(addressed_elsewhere(self.intents, title + " " + around))
+            self._addressed.append(roles(self.intents, "", title + " " + around))
             word_docs.append(words)
             char_docs.append(chars)
         # A title states its section's concepts together too (a form's title names what the form is).
@@ -189,10 +191,12 @@ class GuideIndex:
                 score *= 1 + SENTENCE_BOOST * best / total
             if wanted & self._roles[i]:
                 score *= 1 + INTENT_BOOST
-            if wanted & self._elsewhere[i]:
+            # 「市民が入力した内容は何に使っていいの」 asks as the provider, whatever its ending says.
+            if wanted & self._elsewhere[i] and not wanted & self._addressed[i]:
                 score *= ELSEWHERE_WEIGHT
             support = self._support[i]
-            if support is not None and support not in weights:
+            # A question asking for a definition or a form asks for the glossary or the forms.
+            if support is not None and support not in weights and not wanted & self._addressed[i]:
                 score *= SUPPORT_WEIGHT
             matched = tuple(t for t in weights if t in doc)
             exact = any(p in self._texts[i] for p in query.phrases) or _names(query.core, self._titles[i])

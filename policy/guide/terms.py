@@ -20,6 +20,10 @@ _SYMBOLS = re.compile(r"[\s\W_]+")
 _NOT_JAPANESE = re.compile(r"[\x00-\x7f\s\W]+")
 # The guideline writes 生成 AI, DX 推進課; people write 生成AI. Spaces matter only between Latin words.
 _CJK_SPACE = re.compile(r"(?<=[^\x00-\x7f]) | (?=[^\x00-\x7f])")
+# A katakana word the analyser does not know is cut where its dictionary happens to have words, and
+# differently by what follows it (アイ+ネス in 「アイネスが」, アイネ+スっ in 「アイネスって」): the run
+# of katakana as written is a term too, so the same name matches whatever surrounds it.
+_KATAKANA_RUN = re.compile(r"[ァ-ヺ][ァ-ヺー]{2,}")
 
 
 def normalize(text: str) -> str:
@@ -68,11 +72,13 @@ def chunks(text: str, stopwords: frozenset[str] = frozenset()) -> list[Chunk]:
         run.clear()
 
     previous_end = 0
+    surfaces: set[str] = set()
     for token in tokenize(text):
         joins = token.pos[0] in _COMPOUND_POS and _is_content(token)
         if token.start > previous_end or not joins:
             close()  # words apart in the text, or not nouns, are not one compound
         previous_end = token.end
+        surfaces.add(token.surface)
         if not _is_content(token):
             continue
         lemma = normalize(_lemma(token))
@@ -84,6 +90,10 @@ def chunks(text: str, stopwords: frozenset[str] = frozenset()) -> list[Chunk]:
         else:
             close()
     close()
+    known = {term for chunk in out for term in chunk.terms}
+    runs = tuple(dict.fromkeys(r for r in _KATAKANA_RUN.findall(text) if r not in surfaces and r not in known))
+    if runs:
+        out.append(Chunk(runs, ()))
     return out
 
 
