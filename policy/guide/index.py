@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from policy.guide.highlight import split
 from policy.guide.intent import Intent, addressed_elsewhere, asked, load_intents, roles
 from policy.guide.query import analyse
+from policy.guide.reading import Readings
 from policy.guide.sections import Section, SectionTree
 from policy.guide.synonyms import Synonyms
 from policy.guide.terms import bigrams, normalize, terms
@@ -157,6 +158,7 @@ class GuideIndex:
         ]
         self._words = _Bm25(word_docs)
         self._chars = _Bm25(char_docs)
+        self._readings = Readings([*self._words.idf, *synonyms.replacements])
 
     def idf(self, words: Iterable[str]) -> dict[str, float]:
         """Rarity of each known term, for choosing the sentences to highlight."""
@@ -167,7 +169,7 @@ class GuideIndex:
 
     def search(self, question: str, limit: int = 5) -> list[Hit]:
         """The best leaves for ``question``, best first; empty when nothing matches."""
-        query = analyse(question, self.synonyms)
+        query = analyse(self._readings.respell(normalize(question)), self.synonyms)
         weights = query.weights
         word_scores = self._words.scores(weights)
         char_scores = self._chars.scores(Counter(bigrams(query.text)))

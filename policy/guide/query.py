@@ -56,15 +56,31 @@ def analyse(question: str, synonyms: Synonyms) -> Query:
 
 
 def _chunks(text: str, synonyms: Synonyms) -> list[Chunk]:
-    """Chunks, with inflected words the text matching missed mapped by their lemma (使っ→使う)."""
+    """Chunks, with words the text matching missed mapped by their lemmas: an inflected word
+    (使っ→使う) or words of a compound in another spelling (裏どり必要→裏+取り→裏取り)."""
     out: list[Chunk] = []
     for chunk in chunks(text, synonyms.stopwords):
-        mapped = synonyms.replacements.get(chunk.words[0]) if len(chunk.words) == 1 else None
-        if mapped is not None and mapped != chunk.words[0]:
-            out.append(Chunk(tuple(t for c in chunks(mapped, synonyms.stopwords) for t in c.terms), ()))
-        else:
+        found = _by_lemmas(chunk.words, synonyms.replacements)
+        if found is None:
             out.append(chunk)
+            continue
+        mapped, whole = found
+        if not whole:
+            out.append(chunk)  # the other words of the compound still count
+        out.append(Chunk(tuple(t for c in chunks(mapped, synonyms.stopwords) for t in c.terms), ()))
     return out
+
+
+def _by_lemmas(words: tuple[str, ...], replacements: dict[str, str]) -> tuple[str, bool] | None:
+    """The guideline words for the longest run of ``words`` whose lemmas joined are a known word,
+    and whether that run is all of them."""
+    for size in range(len(words), 0, -1):
+        for start in range(len(words) - size + 1):
+            key = "".join(words[start : start + size])
+            mapped = replacements.get(key)
+            if mapped is not None and mapped != key:
+                return mapped, size == len(words)
+    return None
 
 
 def _weights(chunk: Chunk) -> dict[str, float]:

@@ -16,6 +16,8 @@ from policy.japanese import Token, tokenize
 _CONTENT = {"名詞", "動詞", "形容詞", "形状詞", "接尾辞", "接頭辞"}
 _NON_CONTENT_SUB = {"非自立可能", "数詞", "助数詞可能"}
 _COMPOUND_POS = {"名詞", "接尾辞", "接頭辞"}
+_VERBS = {"動詞", "形容詞"}
+KANJI = re.compile(r"[\u3400-\u9fff]")
 _SYMBOLS = re.compile(r"[\s\W_]+")
 _NOT_JAPANESE = re.compile(r"[\x00-\x7f\s\W]+")
 # The guideline writes 生成 AI, DX 推進課; people write 生成AI. Spaces matter only between Latin words.
@@ -41,6 +43,10 @@ def _is_content(token: Token) -> bool:
         return False
     if token.pos[0] == "名詞" and token.pos[1] == "数詞":
         return True  # 機密性 2, 様式 1: numbers name things here
+    if token.pos[1] == "非自立可能" and token.pos[0] in _VERBS:
+        # UniDic marks verbs that can be auxiliaries (している, してみる, 間違う, 直す): written in
+        # kana they mostly are, written in kanji they are the question's own verb (間違って, 直せば).
+        return bool(KANJI.search(token.surface))
     return token.pos[1] not in _NON_CONTENT_SUB and not _SYMBOLS.fullmatch(token.surface)
 
 

@@ -1,0 +1,42 @@
+"""Questions spelt differently from the rules find the rules' words: kana for kanji, the analyser's
+lemmas for other spellings of a word, katakana names however the analyser cuts them."""
+
+from __future__ import annotations
+
+from policy.guide.query import analyse
+from policy.guide.terms import terms
+
+
+def test_a_word_spelt_in_hiragana_is_read_as_the_rules_word(guide):
+    readings = guide.index._readings
+    assert readings.respell("きみつせい1の情報") == "機密性1の情報"
+    assert readings.respell("ちょさくけんのあるぶんしょう") == "著作権のある文章"
+    assert readings.respell("ひみつほじけいやくがある") == "秘密保持契約がある"
+    # Short readings are left alone: ないよう (内容) is also 「使わないように」.
+    assert readings.respell("使わないようにしたい") == "使わないようにしたい"
+
+
+def test_a_kana_question_finds_the_section_of_the_kanji_word(guide):
+    assert guide.search("きみつせい2のじょうほうはだめ?")[0].section.id in {"2章5-1(1)", "別紙機密性"}
+    assert guide.search("ぱぶりしてぃけんってなに")[0].section.id == "用語(※14)"
+
+
+def test_a_katakana_name_is_one_term_wherever_the_analyser_cuts_it():
+    # アイ+ネス before が, アイネ+スっ before って: the run as written is a term on both sides.
+    assert "アイネス" in terms("アイネスってどんな会社") and "アイネス" in terms("(株)アイネスが提供する")
+
+
+def test_verbs_written_in_kanji_count_though_they_can_be_auxiliaries():
+    assert "間違う" in terms("開始年が間違ってました")
+    assert "いる" not in terms("入力している")
+
+
+def test_staff_words_are_found_by_their_lemmas(guide):
+    # 裏どり: the analyser reads 裏+取り; 裏取り is a staff word for 根拠・裏付け (2章6-1).
+    concepts = analyse("AIの回答って裏どり必要?", guide.index.synonyms).concepts
+    assert any("裏付け" in c for c in concepts)
+
+
+def test_a_question_asking_what_a_company_is_gets_its_glossary_entry(guide):
+    assert guide.search("アイネスってどんな会社?")[0].section.id == "用語(※6)"
+    assert guide.search("生成AIの定義は?")[0].section.id == "用語(※4)"
