@@ -6,10 +6,13 @@ so that it indexes the message as the user wrote it.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
 import regex
+
+from .prefilter import skipping
 
 # Invisible characters people (or copy-paste) put inside numbers and words.
 _INVISIBLE = frozenset("\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff\u00ad\u180e")
@@ -19,7 +22,7 @@ _KANJI_DIGITS = str.maketrans("〇一二三四五六七八九", "0123456789")
 # A kanji numeral stands in a number when the run it belongs to (digits, kanji numerals and the
 # separators allowed inside numbers) holds at least three digits: 〇九〇-一二三四, 第三〇一号.
 # Two kanji numerals alone (〇〇様, 一二) stay text.
-_KANJI_NUMBER_RUN = regex.compile(r"[0-9〇一二三四五六七八九](?:[ \-ー]?[0-9〇一二三四五六七八九])+")
+_KANJI_NUMBER_RUN = re.compile(r"[0-9〇一二三四五六七八九](?:[ \-ー]?[0-9〇一二三四五六七八九])+")
 _LONG_VOWEL_IN_NUMBER = regex.compile(r"(?<=[0-9])ー(?=[0-9])")
 
 
@@ -55,7 +58,7 @@ def _clusters(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
 
 # Characters NFKC leaves as they are and that need no mapping: most text is copied in one go.
 _STABLE = r"\x00-\x7f\u3041-\u3096\u309d\u309e\u30a1-\u30fa\u30fc-\u30fe\u4e00-\u9fff\u3001\u3002\u3005\u300c-\u300f"
-_UNSTABLE_RUN = regex.compile(rf"[^{_STABLE}]+")
+_UNSTABLE_RUN = skipping(re.compile(rf"[^{_STABLE}]+"))
 _COMBINING_START = frozenset("\uff9e\uff9f\u3099\u309a")
 
 
@@ -95,7 +98,7 @@ def _normalize_piece(text: str, lo: int, hi: int, chars: list[str], starts: list
         ends.extend([j] * len(out))
 
 
-def _kanji_run(m: regex.Match[str]) -> str:
+def _kanji_run(m: re.Match[str]) -> str:
     run = m.group()
     digits = sum(1 for c in run if c not in " -ー")
     if digits < 3:

@@ -12,6 +12,8 @@ Placeholders (〇〇様, Aさん, ** 様, sample names such as 松戸太郎) and
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -20,6 +22,7 @@ import regex
 from .config import allow_list
 from .doc import Doc
 from .japanese import Token, Tokens
+from .prefilter import skipping
 
 HONORIFICS = frozenset({"様", "さん", "氏", "君", "くん", "ちゃん", "殿", "さま"})
 # A surname followed by these is a public role, not a private person (5-2(3) 著名人).
@@ -39,7 +42,8 @@ _AFFILIATION_BEFORE = regex.compile(r"[一-龯ァ-ヶ]{1,12}(?:課|係|室|部|�
 _AFFILIATION_AFTER = regex.compile(r"^[ \t]*[（(][^）)\n]{0,12}(?:課|係|室|部|局|センター)")
 _STAFF_TITLES = regex.compile(r"(?:職員|主任|主事|主査|主幹|係長|課長|部長|次長|室長|所長|指導主事|保健師|技師)")
 _KATAKANA = regex.compile(r"[ァ-ヶー]{2,}")
-_LABELLED_KATAKANA = regex.compile(r"[ァ-ヶー]{2,}(?:[・ =][ァ-ヶー]{1,})*")
+# re, rewritten to skip in C to katakana (regex tries a pattern at every character): same matches.
+_LABELLED_KATAKANA = skipping(re.compile(r"[ァ-ヶー]{2,}(?:[・ =][ァ-ヶー]{1,})*"))
 _ENGLISH_TITLE = regex.compile(r"(?<![A-Za-z])(?:Mr|Ms|Mrs|Miss|Mx|Dr)\.?[ \t]+[A-Z][a-z]+(?:[ \t]+[A-Z][a-z]+)?")
 _ENGLISH_SELF = regex.compile(
     r"(?:I'm|I am|my name is|this is|name:|named|called)[ \t]+(?P<name>[A-Z][a-z]+(?:[ \t]+[A-Z][a-z]+){1,2})"
@@ -192,10 +196,16 @@ def _alone_on_line(doc: Doc, start: int, end: int) -> bool:
 
 
 def _labelled_katakana(doc: Doc, known: list[Mention]) -> list[Mention]:
-    """グエン・ヴァン・ミン after 氏名, オオクボ ケンイチ after 名義: names UniDic does not know."""
+    """グエン・ヴァン・ミン after 氏名, オオクボ ケンイチ after 名義: names UniDic does not know.
+
+    ``known`` are the mentions found from tokens, in order and apart, so the only one that can
+    hold a position is the last to start at or before it.
+    """
     out: list[Mention] = []
+    starts = [k.start for k in known]
     for m in _LABELLED_KATAKANA.finditer(doc.text):
-        if any(k.start <= m.start() < k.end for k in known):
+        k = bisect_right(starts, m.start()) - 1
+        if k >= 0 and m.start() < known[k].end:
             continue
         before = doc.text[max(0, m.start() - 12) : m.start()]
         if _LABEL.search(before):
