@@ -7,7 +7,8 @@
 At each size the log is first filled up to that many exchanges (in bulk, spread over time at
 ``--per-day`` a day, ending now), then the script measures through the real ``Store``:
 
-* ``append``: ``--writes`` acknowledged single appends (fsync / commit each), p50 and p95;
+* ``append``: ``--writes`` acknowledged single appends (fsync / commit each), p50 and p95, each
+  followed by one to a log of 10 000 exchanges (``10k p50``: the machine's load at that moment);
 * ``sample``: ``store.sample("exchanges", 50)`` over the last 30 days, and with a department
   filter, median of 5, after a first (cold) call that TinyDB spends replaying the months' files;
   also the process CPU time of a sample (the work itself, apart from waiting on a busy machine);
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import hashlib
 import itertools
 import json
@@ -40,7 +42,7 @@ import time
 import uuid
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
-from dataclasses import fields
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -68,6 +70,7 @@ USERS = [  # (AAD object id, display name); a person stays in one department
 ]
 MODELS = {"chatbot": ("anthropic", "claude-haiku-4-5"), "chatgpt": ("openai", "gpt-4o-mini")}
 FIELDS = {f.name for f in fields(Exchange)} | {"at"}
+REFERENCE = 10_000  # exchanges in the log that every timed append is compared with
 BYTES_PER_RECORD = {"tinydb": 3500, "postgres": 2600}  # file / table+indexes, measured, with margin
 
 
@@ -189,10 +192,13 @@ def quantile(values: list[float], q: float) -> float:
     return sorted(values)[min(len(values) - 1, int(q * len(values)))]
 
 
-async def measure(store: Store, writes: int, now: datetime, rng: random.Random) -> dict[str, float]:
-    latencies = [
-        await timed(lambda i=i: store.append("exchanges", exchange(i, datetime.now(UTC), rng))) for i in range(writes)
-    ]
+async def measure(store: Store, reference: Store, writes: int, now: datetime, rng: random.Random) -> dict[str, float]:
+    # Each timed append to the log is followed by one to a log of 10 000 exchanges, so that what
+    # the machine's load does to commits shows in both and the log's size in the difference.
+    latencies, references = [], []
+    for i in range(writes):
+        latencies.append(await timed(lambda i=i: store.append("exchanges", exchange(i, datetime.now(UTC), rng))))
+        references.append(await timed(lambda i=i: reference.append("exchanges", exchange(i, datetime.now(UTC), rng))))
     month, until = now - timedelta(days=30), now  # a month of the log, as /admin samples it
     department = {"department": random.choice(DEPARTMENTS)}
     cold = await timed(lambda: store.sample("exchanges", 50, since=month, until=until))
@@ -206,6 +212,7 @@ async def measure(store: Store, writes: int, now: datetime, rng: random.Random) 
     counted = await timed(lambda: store.count("exchanges", since=month, until=until, by=("department", "service")))
     return {
         "append_p50": statistics.median(latencies), "append_p95": quantile(latencies, 0.95),
+        "reference_p50": statistics.median(references),
         "sample_cold": cold, "sample": statistics.median(plain), "sample_department": statistics.median(filtered),
         "count": counted, "sample_cpu": statistics.median(cpu),
     }
@@ -228,7 +235,8 @@ def spread(server: str, schema: str, now: datetime) -> tuple[float, float, float
         department = conn.execute(query.format("doc ->> 'department'"), params).fetchone()[0]
         size = conn.execute("SELECT sum(pg_total_relation_size(inhrelid)) FROM pg_inherits"
                             " WHERE inhparent = 'records_exchanges'::regclass").fetchone()[0]
-    return float(plain), float(department), float(size) / 1e9
+    # None when the range holds no more than 50 (matching) records: every one is in each sample.
+    return float(plain or 0), float(department or 0), float(size) / 1e9
 
 
 def check_disk(path: Path, backend: str, size: int) -> None:
@@ -239,70 +247,87 @@ def check_disk(path: Path, backend: str, size: int) -> None:
         sys.exit(f"not enough free disk for {size} exchanges on {backend}: choose smaller --sizes")
 
 
+@dataclass
+class Log:
+    """Where one benchmark log lives, how to fill it and how to remove it."""
+
+    url: str
+    schema: str  # PostgreSQL only
+    fill: Callable[[int, int, int, int, datetime, random.Random], Awaitable[None]]
+    cleanup: Callable[[], None]
+
+
+def prepare(args: argparse.Namespace, size: int) -> Log:
+    """A temporary folder / schema for a log of ``size`` exchanges, after checking free disk."""
+    if args.backend == "tinydb":
+        folder = Path(tempfile.mkdtemp(prefix="bench-storage-", dir=args.dir))
+        check_disk(folder, "tinydb", size)
+        return Log(f"tinydb:///{folder}", "", functools.partial(fill_tinydb, folder),
+                   functools.partial(shutil.rmtree, folder))
+    schema = f"bench_storage_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(args.postgres_url) as conn:
+        location = conn.execute("SHOW data_directory").fetchone()
+    check_disk(Path(location[0]) if location and Path(location[0]).exists() else Path("/"), "postgres", size)
+
+    async def fill(*span: Any) -> None:
+        await asyncio.to_thread(fill_postgres, args.postgres_url, schema, *span)
+
+    def cleanup() -> None:
+        with psycopg.connect(args.postgres_url, autocommit=True) as conn:
+            conn.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(schema)))
+
+    return Log(f"{args.postgres_url}{'&' if '?' in args.postgres_url else '?'}schema={schema}", schema, fill, cleanup)
+
+
 async def run(args: argparse.Namespace) -> None:
     sizes = sorted(int(s) for s in args.sizes.split(","))
     now = datetime.now(UTC)
     print(f"{args.backend}: sizes {sizes}, {args.per_day} exchanges a day, {args.writes} timed appends a step; "
           f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
-    cleanup: Callable[[], None]
-    if args.backend == "tinydb":
-        folder = Path(tempfile.mkdtemp(prefix="bench-storage-", dir=args.dir))
-        check_disk(folder, "tinydb", sizes[-1])
-        url = f"tinydb:///{folder}"
-
-        def cleanup() -> None:
-            shutil.rmtree(folder)
-    else:
-        schema = f"bench_storage_{uuid.uuid4().hex[:8]}"
-        with psycopg.connect(args.postgres_url) as conn:
-            location = conn.execute("SHOW data_directory").fetchone()
-        check_disk(Path(location[0]) if location and Path(location[0]).exists() else Path("/"), "postgres", sizes[-1])
-        url = f"{args.postgres_url}{'&' if '?' in args.postgres_url else '?'}schema={schema}"
-
-        def cleanup() -> None:
-            with psycopg.connect(args.postgres_url, autocommit=True) as conn:
-                conn.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(schema)))
-
+    target = prepare(args, sizes[-1])
+    reference = prepare(args, REFERENCE)
     total = sizes[-1]
     filled = 0
     rng = random.Random(args.seed)
-    header = f"{'exchanges':>10} {'fill s':>7} {'append p50':>11} {'p95':>7} {'sample cold':>12} " \
+    header = f"{'exchanges':>10} {'fill s':>7} {'append p50':>11} {'p95':>7} {'10k p50':>7} {'sample cold':>12} " \
              f"{'sample':>7} {'+dept':>7} {'count':>7} {'sample cpu':>11}  (ms)  load"
     if args.backend == "postgres":
         header += "  spread +dept   GB"
     try:
-        store = open_store(url)
-        await store.open()  # PostgreSQL: creates the schema and applies the migrations
-        await store.close()
+        for log in (target, reference):
+            store = open_store(log.url)
+            await store.open()  # PostgreSQL: creates the schema and applies the migrations
+            await store.close()
+        await reference.fill(0, REFERENCE, REFERENCE, args.per_day, now, rng)
         print(header)
         for size in sizes:
             # Fill the oldest part first: exchanges i in [filled, size) of the final ``total``,
             # so every step's log ends near now and earlier steps are a prefix of later ones.
             started = time.perf_counter()
             low, high = total - size, total - filled
-            if args.backend == "tinydb":
-                await fill_tinydb(Path(url[len("tinydb:///"):]), low, high, total, args.per_day, now, rng)
-            else:
-                await asyncio.to_thread(fill_postgres, args.postgres_url, schema, low, high, total, args.per_day,
-                                        now, rng)
+            await target.fill(low, high, total, args.per_day, now, rng)
             fill_s = time.perf_counter() - started
             filled = size
-            store = open_store(url)
+            store, small = open_store(target.url), open_store(reference.url)
             await store.open()
+            await small.open()
             try:
-                figures = await measure(store, args.writes, now, rng)
+                figures = await measure(store, small, args.writes, now, rng)
             finally:
                 await store.close()
+                await small.close()
             line = f"{size:>10} {fill_s:>7.1f} {figures['append_p50']:>11.2f} {figures['append_p95']:>7.2f} " \
+                   f"{figures['reference_p50']:>7.2f} " \
                    f"{figures['sample_cold']:>12.1f} {figures['sample']:>7.1f} {figures['sample_department']:>7.1f} " \
                    f"{figures['count']:>7.1f} {figures['sample_cpu']:>11.1f}  {os.getloadavg()[0]:>10.1f}"
             if args.backend == "postgres":
                 line += "  {:>6.1%} {:>5.1%} {:>4.1f}".format(*await asyncio.to_thread(
-                    spread, args.postgres_url, schema, now))
+                    spread, args.postgres_url, target.schema, now))
             print(line, flush=True)
     finally:
         if not args.keep:
-            cleanup()
+            target.cleanup()
+        reference.cleanup()
 
 
 def main() -> None:
