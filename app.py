@@ -157,6 +157,7 @@ def create_app(settings: Settings) -> web.Application:
         await close_providers(services.llm)
         await directory.close()
         await store.close()
+        await auth.close()
 
     app.cleanup_ctx.append(lifecycle)
     app.router.add_post("/api/messages", messages_route)
