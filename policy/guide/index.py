@@ -185,10 +185,16 @@ class GuideIndex:
             score = word_scores[i] + BIGRAM_WEIGHT * char_scores[i]
             if score <= 0:
                 continue
+            support = self._support[i]
+            # A question asking for a definition or a form asks for the glossary or the forms.
+            supporting = support is not None and support not in weights and not wanted & self._addressed[i]
             if total:
                 # Sections that answer more of the question's concepts beat ones that repeat one.
                 score *= (share(doc.keys()) / total) ** COVERAGE_POWER
-                score *= 1 + HEADING_BOOST * share(self._headings[i]) / total
+                if not supporting:
+                    # A glossary entry's title is the term it explains, not what a question about
+                    # that term (チャットボットの回答が毎回違う) asks.
+                    score *= 1 + HEADING_BOOST * share(self._headings[i]) / total
                 best = max((share(s) for s in self._sentence_terms[i]), default=0.0)
                 score *= 1 + SENTENCE_BOOST * best / total
             if wanted & self._roles[i]:
@@ -196,9 +202,7 @@ class GuideIndex:
             # 「市民が入力した内容は何に使っていいの」 asks as the provider, whatever its ending says.
             if wanted & self._elsewhere[i] and not wanted & self._addressed[i]:
                 score *= ELSEWHERE_WEIGHT
-            support = self._support[i]
-            # A question asking for a definition or a form asks for the glossary or the forms.
-            if support is not None and support not in weights and not wanted & self._addressed[i]:
+            if supporting:
                 score *= SUPPORT_WEIGHT
             matched = tuple(t for t in weights if t in doc)
             exact = any(p in self._texts[i] for p in query.phrases) or _names(query.core, self._titles[i])
