@@ -7,11 +7,15 @@ own settings (a temporary database, model servers on loopback).
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import gc
 import logging
 import os
+import signal
 import socket
 import sys
 from types import SimpleNamespace
+from typing import NoReturn
 
 from aiohttp import web
 from botbuilder.core import TurnContext
@@ -51,6 +55,13 @@ class StartupError(Exception):
 def check_settings(settings: Settings) -> None:
     if invalid := settings.invalid():
         raise StartupError("設定値が正しくありません: " + "; ".join(invalid))
+    if not settings["WORKERS"].isdigit() or settings.int("WORKERS") < 1:
+        raise StartupError(f"WORKERS={settings['WORKERS']!r} は 1 以上の整数にしてください。")
+    if settings.int("WORKERS") > 1 and not settings.storage_url.startswith("postgresql"):
+        raise StartupError(
+            "WORKERS を 2 以上にするには PostgreSQL (STORAGE_URL=postgresql://…) が必要です。"
+            "TinyDB は 1 プロセスで使うデータベースです。"
+        )
     if settings["MicrosoftAppId"]:
         return
     if not settings.flag("ALLOW_UNAUTHENTICATED"):
@@ -177,7 +188,77 @@ def main() -> None:
     except StartupError as error:
         print(error, file=sys.stderr)
         sys.exit(2)
-    web.run_app(app, host=settings["HOST"], port=settings.int("PORT"), print=None)
+    workers = settings.int("WORKERS")
+    if workers == 1:
+        web.run_app(app, host=settings["HOST"], port=settings.int("PORT"), print=None)
+    else:
+        sys.exit(serve_forked(app, socket.create_server((settings["HOST"], settings.int("PORT")), backlog=128), workers))
+
+
+def serve_forked(app: web.Application, sock: socket.socket, workers: int) -> int:
+    """Serve ``app`` on ``sock`` from ``workers`` processes forked now, after start-up.
+
+    One Python process uses one CPU: the chat path is CPU-bound (issue 9, bench/load.py), so
+    several processes serve one port. Forked after ``create_app`` has loaded the rules, the
+    /guide index and the SDKs, they share those pages (the MeCab dictionary, the modules)
+    instead of each loading its own; the objects loaded so far are frozen out of the garbage
+    collector, which would otherwise write to (and so copy) their pages. Each worker runs the
+    app's start-up and clean-up (its own PostgreSQL pool and background tasks) as one instance
+    of several (tests/scale); all they share is in PostgreSQL. So ``create_app`` opens no
+    connection or file a worker would use: the workers would share it.
+
+    This process only waits: SIGTERM or SIGINT is passed on to the workers, and when one worker
+    ends the others are stopped too, so that the service manager restarts the bot as a whole.
+    Returns the exit status.
+    """
+    children: set[int] = set()
+    stopping = False
+
+    def stop(*_: object) -> None:
+        nonlocal stopping
+        stopping = True
+        for child in list(children):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(child, signal.SIGTERM)
+
+    # Set before forking, so that no signal is lost in between; each worker resets them.
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    gc.collect()
+    gc.freeze()
+    for _ in range(workers):
+        pid = os.fork()
+        if pid == 0:
+            _worker(app, sock)
+        children.add(pid)
+    sock.close()
+    if stopping:  # a signal came while forking: the workers started after it did not get it
+        stop()
+    status = 0
+    while children:
+        pid, wait_status = os.wait()
+        children.discard(pid)
+        if os.waitstatus_to_exitcode(wait_status) != 0:
+            status = 1
+        if not stopping:
+            log.error("worker %d ended (%d): stopping the others", pid, os.waitstatus_to_exitcode(wait_status))
+            status = 1
+            stop()
+    return status
+
+
+def _worker(app: web.Application, sock: socket.socket) -> NoReturn:
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    status = 0
+    try:
+        web.run_app(app, sock=sock, print=None)
+    except BaseException:
+        log.exception("worker failed")
+        status = 1
+    finally:
+        logging.shutdown()
+        os._exit(status)  # never return into the parent's code (its loop, its exit handlers)
 
 
 if __name__ == "__main__":

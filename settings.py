@@ -28,6 +28,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PORT", "3978", "HTTP port of the bot (`POST /api/messages`, `GET /healthz`)."),
     Setting("HOST", "0.0.0.0", "Address the HTTP server binds to."),
     Setting(
+        "WORKERS", "1",
+        "Processes serving `PORT`, forked after start-up so they share its memory; more than 1 needs PostgreSQL.",
+    ),
+    Setting(
         "LOG_LEVEL", "INFO", "Python log level of the bot's own log (prompts and secrets are never logged).",
         choices=("DEBUG", "INFO", "WARNING", "ERROR"),
     ),

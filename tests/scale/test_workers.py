@@ -1,0 +1,110 @@
+"""``WORKERS=2``: one port served by two processes forked from one start-up (app.py, issue 9)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import aiohttp
+import pytest
+import pytest_asyncio
+
+from app import StartupError, create_app
+from settings import Settings
+from tests.scale.conftest import REPO, _healthy, _start
+from tests.support.connector import Connector
+from tests.support.model_servers import AnthropicServer
+from tests.support.teams import SATO, YAMADA, BotClient, User
+
+pytestmark = [pytest.mark.postgres, pytest.mark.asyncio(loop_scope="module")]
+
+U5 = User("user-5", "44444444-4444-4444-4444-444444444445", "ユーザー5")
+STOP_TIMEOUT_S = 30.0
+
+
+@dataclass
+class Servers:
+    connector: Connector
+    model: AnthropicServer
+    env: dict[str, str]
+    tmp: Path
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def servers(shared_postgres: str, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Servers]:
+    tmp = tmp_path_factory.mktemp("workers")
+    connector = Connector()
+    await connector.start()
+    model = AnthropicServer()
+    await model.start()
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "ANTHROPIC_"))},
+        "HOST": "127.0.0.1", "LOG_LEVEL": "WARNING", "ALLOW_UNAUTHENTICATED": "1", "WORKERS": "2",
+        "STORAGE_URL": shared_postgres, "DATA_DIR": str(tmp), "ORG_TABLE": str(REPO / "data" / "org.csv"),
+        "RETENTION_EXCHANGES_DAYS": "30", "RETENTION_APPROVALS_DAYS": "30", "RETENTION_REPORTS_DAYS": "30",
+        "RATE_LIMIT_PER_MINUTE": "0", "ANTHROPIC_BASE_URL": model.base_url, "ANTHROPIC_API_KEY": "test-anthropic-key",
+        "LLM_MAX_RETRIES": "0", "LLM_TIMEOUT_S": "10",
+    }
+    yield Servers(connector, model, env, tmp)
+    await model.stop()
+    await connector.stop()
+
+
+def workers_of(pid: int) -> list[int]:
+    return [int(child) for task in os.listdir(f"/proc/{pid}/task")
+            for child in Path(f"/proc/{pid}/task/{task}/children").read_text().split()]
+
+
+async def start(servers: Servers, name: str) -> tuple[asyncio.subprocess.Process, str, list[int]]:
+    log = servers.tmp / f"bot-{name}.log"
+    process, url = await _start(name, servers.env, log)
+    async with aiohttp.ClientSession() as session:
+        await _healthy(session, process, url, log)
+    workers = workers_of(process.pid)
+    assert len(workers) == 2, log.read_text(errors="replace")
+    return process, url, workers
+
+
+async def ended(process: asyncio.subprocess.Process, workers: list[int]) -> int:
+    code = await asyncio.wait_for(process.wait(), STOP_TIMEOUT_S)
+    for _ in range(100):  # the workers are gone too (reaped by the process that forked them)
+        if not any(os.path.exists(f"/proc/{pid}") for pid in workers):
+            return code
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"workers still running: {workers}")
+
+
+async def test_two_workers_answer_everyone_and_stop_together(servers: Servers) -> None:
+    process, url, workers = await start(servers, "answer")
+    try:
+        people = (YAMADA, SATO, U5)
+        async with aiohttp.ClientSession() as session:
+            client = BotClient(url, servers.connector.url, session)
+            sent = await asyncio.gather(*(client.say(p, f"窓口の案内文を作ってください（{i}）。") for p in people for i in (1, 2)))
+        assert all(status < 300 for status, _ in sent)
+        answers = [r for r in servers.connector.received if "生成AI" in r.text]  # the 6-5 notice ends each answer
+        assert len(answers) == 6 and len(servers.model.requests) == 6  # each message answered once
+    finally:
+        process.send_signal(signal.SIGTERM)
+    assert await ended(process, workers) == 0
+
+
+async def test_when_a_worker_dies_the_bot_stops_for_its_service_manager_to_restart(servers: Servers) -> None:
+    process, _, workers = await start(servers, "dies")
+    os.kill(workers[0], signal.SIGKILL)
+    assert await ended(process, workers) == 1
+
+
+@pytest.mark.filterwarnings("ignore:The test <Function:pytest.PytestWarning")  # sync, in an async module
+def test_more_than_one_worker_needs_postgresql(tmp_path: Path) -> None:
+    settings = Settings({
+        "ALLOW_UNAUTHENTICATED": "1", "WORKERS": "2", "STORAGE_URL": f"tinydb:///{tmp_path / 'store'}",
+        "ORG_TABLE": str(REPO / "data" / "org.csv"), "RETENTION_EXCHANGES_DAYS": "30",
+        "RETENTION_APPROVALS_DAYS": "30", "RETENTION_REPORTS_DAYS": "30",
+    })
+    with pytest.raises(StartupError, match="PostgreSQL"):
+        create_app(settings)
