@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from policy.guide.highlight import split
 from policy.guide.intent import Intent, addressed_elsewhere, asked, load_intents, roles
-from policy.guide.query import analyse
+from policy.guide.query import analyse, without_introduction
 from policy.guide.reading import Readings
 from policy.guide.sections import Section, SectionTree
 from policy.guide.synonyms import Synonyms
@@ -169,7 +169,8 @@ class GuideIndex:
 
     def search(self, question: str, limit: int = 5) -> list[Hit]:
         """The best leaves for ``question``, best first; empty when nothing matches."""
-        query = analyse(self._readings.respell(normalize(question)), self.synonyms)
+        question = without_introduction(normalize(question))
+        query = analyse(self._readings.respell(question), self.synonyms)
         weights = query.weights
         word_scores = self._words.scores(weights)
         char_scores = self._chars.scores(Counter(bigrams(query.text)))

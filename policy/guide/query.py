@@ -21,6 +21,16 @@ _QUOTED = re.compile(r"[「『\"“](.+?)[」』\"”]")
 _END = "?？。.!！ 、,"
 
 
+# 「子育て支援課です。」「広報課。」: who is asking, not what about (課 would match every procedure).
+_INTRODUCTION = re.compile(r"^[^。、?？!！\s]{1,20}?(課|係|室|部|局|センター|担当|所|館)(の者)?(です|でございます)?[。、.,]")
+
+
+def without_introduction(question: str) -> str:
+    """``question`` (normalised) without an opening that only says who is asking."""
+    rest = _INTRODUCTION.sub("", question, count=1)
+    return rest if rest.strip() else question
+
+
 @dataclass(frozen=True)
 class Query:
     text: str  # normalised, in the guideline's vocabulary

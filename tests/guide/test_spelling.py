@@ -3,7 +3,7 @@ lemmas for other spellings of a word, katakana names however the analyser cuts t
 
 from __future__ import annotations
 
-from policy.guide.query import analyse
+from policy.guide.query import analyse, without_introduction
 from policy.guide.terms import terms
 
 
@@ -40,3 +40,9 @@ def test_staff_words_are_found_by_their_lemmas(guide):
 def test_a_question_asking_what_a_company_is_gets_its_glossary_entry(guide):
     assert guide.search("アイネスってどんな会社?")[0].section.id == "用語(※6)"
     assert guide.search("生成AIの定義は?")[0].section.id == "用語(※4)"
+
+
+def test_an_opening_that_says_who_is_asking_is_not_the_topic():
+    assert without_introduction("子育て支援課です。児童の名簿を入れていい?") == "児童の名簿を入れていい?"
+    assert without_introduction("広報課。来月号の原稿") == "来月号の原稿"
+    assert without_introduction("マイナンバーは入力していい?") == "マイナンバーは入力していい?"
