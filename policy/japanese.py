@@ -96,14 +96,13 @@ class Tokens(Sequence[Token]):
 
     def __init__(self, text: str) -> None:
         out = _tagger().parse(text)
-        lines = out.split("\n")
-        if lines[-1] == "EOS":
-            lines.pop()
-        fields = "\t".join(lines).split("\t") if lines and lines[0] else []
+        body = out[: -len("EOS")] if out.endswith("EOS") else out
+        lines = body.count("\n")  # one a word (after the last word too, before EOS)
+        fields = body.replace("\n", "\t").split("\t")[:-1] if lines else []
         surfaces = fields[0::3]
         self._built: dict[int, Token] = {}
         self._starts: list[int] | None = None
-        if len(fields) == 3 * len(lines) and "".join(surfaces) == _SKIPPED.sub("", text):
+        if out.endswith("EOS") and len(fields) == 3 * lines and "".join(surfaces) == _SKIPPED.sub("", text):
             self._surfaces = surfaces
             self._poses = fields[1::3]
             self._lemmas = fields[2::3]

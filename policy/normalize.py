@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 import regex
 
@@ -87,12 +88,18 @@ def normalize(text: str) -> Normalized:
     return Normalized(text, norm, tuple(starts), tuple(ends))
 
 
+@lru_cache(maxsize=4096)
+def _nfkc(piece: str) -> str:
+    """A character (with its combining marks) as matching sees it; the same few recur in a text."""
+    return unicodedata.normalize("NFKC", "".join(c for c in piece if c not in _INVISIBLE)).translate(_DASHES)
+
+
 def _normalize_piece(text: str, lo: int, hi: int, chars: list[str], starts: list[int], ends: list[int]) -> None:
     for i, j in _clusters(text, lo, hi):
         piece = text[i:j]
         if piece in _INVISIBLE:
             continue
-        out = unicodedata.normalize("NFKC", "".join(c for c in piece if c not in _INVISIBLE)).translate(_DASHES)
+        out = _nfkc(piece)
         chars.append(out)
         starts.extend([i] * len(out))
         ends.extend([j] * len(out))

@@ -50,6 +50,11 @@ class NumberRun:
         if length > self.digit_count:
             return
         groups = self.groups
+        if len(groups) == 1:  # one block of digits (most numbers): itself, or nothing
+            if length == self.digit_count:
+                a, b = groups[0]
+                yield DigitSpan(self.text[a:b], a, b)
+            return
         ends_at: dict[int, int] = {}
         total = 0
         for k, (a, b) in enumerate(groups):
