@@ -25,7 +25,7 @@ from policy.guide.query import analyse, without_introduction
 from policy.guide.reading import Readings
 from policy.guide.sections import Section, SectionTree
 from policy.guide.synonyms import Synonyms
-from policy.guide.terms import bigrams, normalize, terms
+from policy.guide.terms import bigrams, chunks, normalize, terms
 
 # Field weights: a word in the section's own title counts like this many words of its text.
 TITLE_WEIGHT = 3.0
@@ -102,6 +102,10 @@ def _context(tree: SectionTree, leaf: Section) -> list[str]:
     return names
 
 
+# A table row's key when it numbers a class (機密性 3/2/1), not a name.
+_ROW_KEY = re.compile(r"\d{1,2}")
+
+
 # Sections outside the chapters, by the word a question uses when it asks for one of them.
 _SUPPORT = {"様式": "様式", "用語": "用語", "表紙": "表紙", "別紙機密性": "機密性"}
 
@@ -141,6 +145,7 @@ class GuideIndex:
             _weighted(words, self._terms(body), 1.0)
             _weighted(words, self._terms(title), TITLE_WEIGHT)
             _weighted(words, self._terms(around), ANCESTOR_TITLE_WEIGHT)
+            _weighted(words, self._row_names(leaf, title), 1.0)
             chars: Counter[str] = Counter()
             _weighted(chars, bigrams(body), 1.0)
             _weighted(chars, bigrams(title), TITLE_WEIGHT)
@@ -159,6 +164,17 @@ class GuideIndex:
         self._words = _Bm25(word_docs)
         self._chars = _Bm25(char_docs)
         self._readings = Readings([*self._words.idf, *synonyms.replacements])
+
+    def _row_names(self, leaf: Section, title: str) -> list[str]:
+        """What the rows of a section's tables are called: the subject of its title with each row's
+        key (機密性による情報資産の分類, rows 3/2/1 -> 機密性3, 機密性2, 機密性1), as the text
+        names one class (機密性2) where the table gives only the key."""
+        first = chunks(title, self.synonyms.stopwords)[:1]
+        if not first:
+            return []
+        subject = max(first[0].terms, key=len)
+        keys = [normalize(row[0]) for p in leaf.paragraphs if p.kind == "table" for row in p.rows[1:] if row]
+        return [subject + key for key in keys if _ROW_KEY.fullmatch(key)]
 
     def idf(self, words: Iterable[str]) -> dict[str, float]:
         """Rarity of each known term, for choosing the sentences to highlight."""

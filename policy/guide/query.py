@@ -17,6 +17,7 @@ OWN_WORD_WEIGHT = 0.3
 # is often the task (要約して, 表にして), which says less about which rule applies.
 KNOWN_WEIGHT = 2.0
 MIN_PHRASE = 4
+_NUMBER = re.compile(r"\d{1,2}(?!\d)")
 _QUOTED = re.compile(r"[「『\"“](.+?)[」』\"”]")
 _END = "?？。.!！ 、,"
 
@@ -46,7 +47,7 @@ class Query:
 def analyse(question: str, synonyms: Synonyms) -> Query:
     concepts: list[dict[str, float]] = []
     segments = synonyms.segments(question)
-    for words, target in segments:
+    for k, (words, target) in enumerate(segments):
         if not target:
             concepts.extend(_weights(c) for c in _chunks(words, synonyms))
             continue
@@ -57,6 +58,11 @@ def analyse(question: str, synonyms: Synonyms) -> Query:
         whole = [dict.fromkeys(target.split(), 1.0)]
         known = _merge(own + [_weights(c) for c in chunks(target, synonyms.stopwords)] + whole)
         concepts.append({t: w * KNOWN_WEIGHT for t, w in known.items()})
+        # 機密性1: a guideline word numbered by the digits right after it names one class, a
+        # concept of its own that the sections on the other classes do not hold.
+        number = _NUMBER.match(segments[k + 1][0]) if k + 1 < len(segments) else None
+        if number:
+            concepts.append({w + number.group(0): KNOWN_WEIGHT for w in target.split()})
     concepts = [c for c in concepts if c]
     text = joined(segments)
     quoted = [normalize(q) for q in _QUOTED.findall(question)]

@@ -46,3 +46,9 @@ def test_an_opening_that_says_who_is_asking_is_not_the_topic():
     assert without_introduction("子育て支援課です。児童の名簿を入れていい?") == "児童の名簿を入れていい?"
     assert without_introduction("広報課。来月号の原稿") == "来月号の原稿"
     assert without_introduction("マイナンバーは入力していい?") == "マイナンバーは入力していい?"
+
+
+def test_a_numbered_class_is_found_in_the_table_that_numbers_it(guide):
+    # 5-1(1) names 機密性3 and 機密性2; the annex's table is the one with a row for class 1.
+    assert guide.search("機密性1の情報ならChatGPTに入力できる?")[0].section.id == "別紙機密性"
+    assert guide.search("機密性2の情報は入力していい?")[0].section.id == "2章5-1(1)"
