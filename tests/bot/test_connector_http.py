@@ -175,14 +175,14 @@ async def test_replies_carry_the_bots_token_fetched_once_without_stalling_the_bo
         MicrosoftAppType="SingleTenant", ALLOW_UNAUTHENTICATED="0",
         BOT_OPENID_METADATA_URL=identity.metadata_url, BOT_LOGIN_URL=token_server.authority,
     )
-    token_server.delay_s = 1.0
+    token_server.delay_s = 2.0
     first = asyncio.create_task(_say_signed(bot, identity, connector, "/help"))
     await asyncio.wait_for(token_server.asked.wait(), 10)
     # While the token is being fetched the bot still answers other requests at once.
     started = time.monotonic()
     async with aiohttp.ClientSession() as session, session.get(f"{bot.url}/healthz") as health:
         assert health.status == 200
-    assert time.monotonic() - started < 0.5
+    assert time.monotonic() - started < 1.0  # not after the token's 2 s
     assert await first < 300
     token_server.delay_s = 0.0
     for _ in range(3):
