@@ -32,6 +32,15 @@ def intents():
         ("AIが作ったロゴ", "output"),
         ("名簿を貼り付けたい", "input"),
         ("入れた情報が外に漏れることはある?", "risk"),
+        # Casual wording: a filler inside 「って…何」, 「ことってある」, 「…たりしない」, 「何すれば」.
+        ("生成AIってそもそも何?", "definition"),
+        ("生成AIの定義は?", "definition"),
+        ("アイネスってどんな会社?", "definition"),
+        ("回答に出てきちゃうことってある?", "risk"),
+        ("入れた情報ってよそに漏れたりしないの?", "risk"),
+        ("うちの課でも使いたい。まず何すればいい?", "procedure"),
+        ("市民向けにAIサービスを出すとき", "provider"),
+        ("チャットボットの改善って業者にお願いできるの?", "provider"),
     ],
 )
 def test_a_question_shows_its_intent(intents, question, intent):
