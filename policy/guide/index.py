@@ -40,6 +40,8 @@ B = 0.75
 # for (by title, or a question naming 様式/用語/機密性); otherwise the rules' text is the better quote.
 SUPPORT_WEIGHT = 0.6
 TITLE_SHARE = 0.6
+# A section whose text only points elsewhere (「別紙参照のこと。」) counts this much.
+POINTER_WEIGHT = 0.3
 # Score times (1 + this x share of the question's concepts, by idf, that the section's title and
 # the headings above it name): a heading says what a whole section is about, a word of the text
 # may be an aside (個人情報 in a list of risks is not the rule on entering 個人情報).
@@ -106,6 +108,9 @@ def _context(tree: SectionTree, leaf: Section) -> list[str]:
 _ROW_KEY = re.compile(r"\d{1,2}")
 
 
+_POINTER = re.compile(r"[^。]{0,20}を?参照(のこと|してください)?。?")
+
+
 # Sections outside the chapters, by the word a question uses when it asks for one of them.
 _SUPPORT = {"様式": "様式", "用語": "用語", "表紙": "表紙", "別紙機密性": "機密性"}
 
@@ -130,6 +135,9 @@ class GuideIndex:
         self._texts = [normalize(leaf.plain_text()) for leaf in self.leaves]
         self._titles = [normalize(leaf.title or "") for leaf in self.leaves]
         self._support = [_support_word(leaf) for leaf in self.leaves]
+        # A section whose text only sends the reader elsewhere (用語(※11)「別紙参照のこと。」) answers
+        # nothing itself: never first for naming its title, and ranked below what it points to.
+        self._pointer = [bool(_POINTER.fullmatch(text)) for text in self._texts]
         # Sentences and their terms, split once so that highlighting costs no tokenising.
         self.sentences = {leaf.id: split(leaf, synonyms.stopwords) for leaf in self.leaves}
         word_docs: list[Counter[str]] = []
@@ -221,8 +229,12 @@ class GuideIndex:
                 score *= ELSEWHERE_WEIGHT
             if supporting:
                 score *= SUPPORT_WEIGHT
+            if self._pointer[i]:
+                score *= POINTER_WEIGHT
             matched = tuple(t for t in weights if t in doc)
-            exact = any(p in self._texts[i] for p in query.phrases) or _names(query.core, self._titles[i])
+            exact = not self._pointer[i] and (
+                any(p in self._texts[i] for p in query.phrases) or _names(query.core, self._titles[i])
+            )
             hits.append(Hit(leaf, score, matched, exact))
         hits.sort(key=lambda h: (h.exact, h.score), reverse=True)
         return hits[:limit]

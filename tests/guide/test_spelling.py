@@ -52,3 +52,10 @@ def test_a_numbered_class_is_found_in_the_table_that_numbers_it(guide):
     # 5-1(1) names 機密性3 and 機密性2; the annex's table is the one with a row for class 1.
     assert guide.search("機密性1の情報ならChatGPTに入力できる?")[0].section.id == "別紙機密性"
     assert guide.search("機密性2の情報は入力していい?")[0].section.id == "2章5-1(1)"
+
+
+def test_a_section_that_only_points_elsewhere_is_not_the_answer(guide):
+    # 用語(※11) 機密性2 says only 「別紙参照のこと。」: the rule and the annex answer.
+    hits = guide.search("機密性2ってなに?")
+    assert hits[0].section.id in {"2章5-1(1)", "別紙機密性"}
+    assert not any(h.exact for h in hits if h.section.id == "用語(※11)")
