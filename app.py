@@ -188,6 +188,11 @@ def main() -> None:
     except StartupError as error:
         print(error, file=sys.stderr)
         sys.exit(2)
+    # What start-up loaded (rules, /guide index, SDKs: ~260,000 objects) lives as long as the process:
+    # frozen out of the garbage collector, a full collection no longer walks it, which stopped the
+    # event loop for 110 ms of CPU (0.4-0.7 s under load, issue 9); forked workers keep sharing its pages.
+    gc.collect()
+    gc.freeze()
     workers = settings.int("WORKERS")
     if workers == 1:
         web.run_app(app, host=settings["HOST"], port=settings.int("PORT"), print=None)
@@ -201,8 +206,8 @@ def serve_forked(app: web.Application, sock: socket.socket, workers: int) -> int
     One Python process uses one CPU: the chat path is CPU-bound (issue 9, bench/load.py), so
     several processes serve one port. Forked after ``create_app`` has loaded the rules, the
     /guide index and the SDKs, they share those pages (the MeCab dictionary, the modules)
-    instead of each loading its own; the objects loaded so far are frozen out of the garbage
-    collector, which would otherwise write to (and so copy) their pages. Each worker runs the
+    instead of each loading its own (``main`` froze those objects out of the garbage collector,
+    which would otherwise write to, and so copy, their pages). Each worker runs the
     app's start-up and clean-up (its own PostgreSQL pool and background tasks) as one instance
     of several (tests/scale); all they share is in PostgreSQL. So ``create_app`` opens no
     connection or file a worker would use: the workers would share it.
@@ -224,8 +229,6 @@ def serve_forked(app: web.Application, sock: socket.socket, workers: int) -> int
     # Set before forking, so that no signal is lost in between; each worker resets them.
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    gc.collect()
-    gc.freeze()
     for _ in range(workers):
         pid = os.fork()
         if pid == 0:
