@@ -40,6 +40,8 @@ B = 0.75
 # for (by title, or a question naming 様式/用語/機密性); otherwise the rules' text is the better quote.
 SUPPORT_WEIGHT = 0.6
 TITLE_SHARE = 0.6
+# Words that restate another section (_RESTATED) count this much in the section repeating them.
+RESTATED_WEIGHT = 0.3
 # A section whose text only points elsewhere (「別紙参照のこと。」) counts this much.
 POINTER_WEIGHT = 0.3
 # Score times (1 + this x share of the question's concepts, by idf, that the section's title and
@@ -104,6 +106,11 @@ def _context(tree: SectionTree, leaf: Section) -> list[str]:
     return names
 
 
+# 「「3 現状の問題・課題」に記載のとおり、<restated> ため、…」: what another section says, repeated as
+# a reason; that section is the answer about it.
+_RESTATED = re.compile(r"」[\d\-]*に記載のとおり、(.+?)(?:ため、|。|$)")
+
+
 # A table row's key when it numbers a class (機密性 3/2/1), not a name.
 _ROW_KEY = re.compile(r"\d{1,2}")
 
@@ -154,6 +161,8 @@ class GuideIndex:
             _weighted(words, self._terms(title), TITLE_WEIGHT)
             _weighted(words, self._terms(around), ANCESTOR_TITLE_WEIGHT)
             _weighted(words, self._row_names(leaf, title), 1.0)
+            for restated in _RESTATED.findall(body):
+                _weighted(words, self._terms(restated), RESTATED_WEIGHT - 1.0)
             chars: Counter[str] = Counter()
             _weighted(chars, bigrams(body), 1.0)
             _weighted(chars, bigrams(title), TITLE_WEIGHT)
