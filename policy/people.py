@@ -44,10 +44,11 @@ _STAFF_TITLES = regex.compile(r"(?:職員|主任|主事|主査|主幹|係長|課
 _KATAKANA = regex.compile(r"[ァ-ヶー]{2,}")
 # re, rewritten to skip in C to katakana (regex tries a pattern at every character): same matches.
 _LABELLED_KATAKANA = skipping(re.compile(r"[ァ-ヶー]{2,}(?:[・ =][ァ-ヶー]{1,})*"))
-_ENGLISH_TITLE = regex.compile(r"(?<![A-Za-z])(?:Mr|Ms|Mrs|Miss|Mx|Dr)\.?[ \t]+[A-Z][a-z]+(?:[ \t]+[A-Z][a-z]+)?")
-_ENGLISH_SELF = regex.compile(
+# These two are ASCII literals and classes (no case folding, no \b): re, rewritten to skip in C.
+_ENGLISH_TITLE = skipping(re.compile(r"(?<![A-Za-z])(?:Mr|Ms|Mrs|Miss|Mx|Dr)\.?[ \t]+[A-Z][a-z]+(?:[ \t]+[A-Z][a-z]+)?"))
+_ENGLISH_SELF = skipping(re.compile(
     r"(?:I'm|I am|my name is|this is|name:|named|called)[ \t]+(?P<name>[A-Z][a-z]+(?:[ \t]+[A-Z][a-z]+){1,2})"
-)
+))
 _ENGLISH_LIST = regex.compile(r"(?<=[#0-9][ \t]*,[ \t]*)(?P<name>[A-Z][a-z]+[ \t]+[A-Z][a-z]+)")
 # A romanised full name as the subject of what a resident does: "John Smith called about …".
 _ENGLISH_ACTOR = regex.compile(
