@@ -40,6 +40,8 @@ B = 0.75
 # for (by title, or a question naming 様式/用語/機密性); otherwise the rules' text is the better quote.
 SUPPORT_WEIGHT = 0.6
 TITLE_SHARE = 0.6
+# A section whose headings are about a service other than the one a question names counts this much.
+OTHER_SERVICE_WEIGHT = 0.6
 # Words that restate another section (_RESTATED) count this much in the section repeating them.
 RESTATED_WEIGHT = 0.3
 # A section whose text only points elsewhere (「別紙参照のこと。」) counts this much.
@@ -111,6 +113,10 @@ def _context(tree: SectionTree, leaf: Section) -> list[str]:
 _RESTATED = re.compile(r"」[\d\-]*に記載のとおり、(.+?)(?:ため、|。|$)")
 
 
+# The sentence of the rules that lists the services they cover, each named in 「」.
+_SCOPE = re.compile(r"対象とする生成ai")
+
+
 # A table row's key when it numbers a class (機密性 3/2/1), not a name.
 _ROW_KEY = re.compile(r"\d{1,2}")
 
@@ -147,6 +153,10 @@ class GuideIndex:
         self._pointer = [bool(_POINTER.fullmatch(text)) for text in self._texts]
         # Sentences and their terms, split once so that highlighting costs no tokenising.
         self.sentences = {leaf.id: split(leaf, synonyms.stopwords) for leaf in self.leaves}
+        # The services the rules cover, as their scope names them in 「」 (ChatGPT, 生成AI総合案内
+        # チャットボット), and the ones each section's headings are about (2章2-1 ChatGPTの機能 …).
+        self._services = frozenset(n for t in self._texts if _SCOPE.search(t) for n in _QUOTED_NAME.findall(t))
+        self._about: list[frozenset[str]] = []
         word_docs: list[Counter[str]] = []
         char_docs: list[Counter[str]] = []
         self._headings: list[frozenset[str]] = []  # terms of its title and the headings above it
@@ -168,6 +178,7 @@ class GuideIndex:
             _weighted(chars, bigrams(title), TITLE_WEIGHT)
             _weighted(chars, bigrams(around), ANCESTOR_TITLE_WEIGHT)
             self._headings.append(frozenset(self._terms(title + " " + around)))
+            self._about.append(frozenset(n for n in self._services if n in title + around))
             self._roles.append(roles(self.intents, body, title + " " + around))
             self._elsewhere.append(addressed_elsewhere(self.intents, title + " " + around))
             self._addressed.append(roles(self.intents, "", title + " " + around))
@@ -213,6 +224,7 @@ class GuideIndex:
         share = _Shares([(c, idf) for c, idf in concepts if idf > 0])
         total = share.total
         wanted = asked(self.intents, normalize(question))
+        named = self._services & weights.keys()
         hits = []
         for i, leaf in enumerate(self.leaves):
             doc = self._words.docs[i]
@@ -236,6 +248,10 @@ class GuideIndex:
             # 「市民が入力した内容は何に使っていいの」 asks as the provider, whatever its ending says.
             if wanted & self._elsewhere[i] and not wanted & self._addressed[i]:
                 score *= ELSEWHERE_WEIGHT
+            # A question about one service is not answered by the twin section on the other
+            # (2章7-1 ChatGPT の利用手順 against 2章7-2 チャットボットの).
+            if len(named) == 1 and self._about[i] and not named & self._about[i]:
+                score *= OTHER_SERVICE_WEIGHT
             if supporting:
                 score *= SUPPORT_WEIGHT
             if self._pointer[i]:

@@ -59,3 +59,9 @@ def test_a_section_that_only_points_elsewhere_is_not_the_answer(guide):
     hits = guide.search("機密性2ってなに?")
     assert hits[0].section.id in {"2章5-1(1)", "別紙機密性"}
     assert not any(h.exact for h in hits if h.section.id == "用語(※11)")
+
+
+def test_a_question_on_one_service_is_not_answered_by_the_twin_section_on_the_other(guide):
+    # 2章7-1 (ChatGPT) and 2章7-2 (the chatbot) have the same titles: 活用方法の管理と周知.
+    assert guide.search("ChatGPTでうまく使えた事例ってどこかに報告するの?")[0].section.id in {"2章7-1(5)", "様式2"}
+    assert guide.search("チャットボットでうまく使えた事例の報告は?")[0].section.id in {"2章7-2(2)", "様式4"}
