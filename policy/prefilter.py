@@ -79,24 +79,26 @@ def prefiltered(pattern: re.Pattern[str]) -> Prefiltered:
 
 
 def skipping(pattern: re.Pattern[str]) -> re.Pattern[str]:
-    """``pattern`` rewritten so that every top-level alternative begins with one character, which
-    lets ``re`` skip in C the positions where no alternative can begin; ``pattern`` itself when
-    that cannot be done exactly. Same matches, groups and order of trying (see ``_split``)."""
+    """``pattern`` rewritten so that it begins with a literal, a class, or alternatives that all
+    begin with a literal, which lets ``re`` skip in C the positions where no match can begin;
+    ``pattern`` itself when that cannot be done exactly. Same matches, groups and order of trying
+    (see ``_split`` and ``_dispatch``)."""
     parsed = _parser.parse(pattern.pattern, pattern.flags)
     if parsed.state.flags & re.IGNORECASE:
         return pattern
     alternatives = _split(list(parsed.data), False, parsed.state)
     if alternatives is None:
         return pattern
-    if len(alternatives) > 1:
-        alternatives = _literal_first(alternatives)
-        if alternatives is None:
-            return pattern
     state = parsed.state
     if len(alternatives) == 1:
         data = alternatives[0]
-    else:
+    elif all(first[0] is sre.LITERAL for first, *_ in alternatives):
         data = [(sre.BRANCH, (None, [_parser.SubPattern(state, alt) for alt in alternatives]))]
+    else:
+        dispatched = _dispatch(alternatives, state)
+        if dispatched is None:
+            return pattern
+        data = dispatched
     rewritten = _parser.SubPattern(state, data)
     if _compiler._get_charset_prefix(rewritten, state.flags) is None:
         return pattern
@@ -191,19 +193,23 @@ def _is_cased(op: Any, av: Any) -> bool:
     return False
 
 
-def _literal_first(alternatives: list[list[Item]]) -> list[list[Item]] | None:
-    """Alternatives beginning with a small class become one per character (re derives the
-    characters where a match may begin only from branches that begin with a literal)."""
-    out: list[list[Item]] = []
-    for first, *rest in alternatives:
+def _dispatch(alternatives: list[list[Item]], state: Any) -> list[Item] | None:
+    """One class of every character where an alternative may begin, then the alternatives in
+    their order, each behind a look-behind at the character it begins with: [abc](?:(?<=a)R|(?<=[bc])S)
+    is aR|[bc]S (the character is consumed once, and each alternative holds where its first item
+    held). re derives where a match may begin from a leading class; the alternatives are
+    few, so this is cheaper than a branch per character. None when a negated class begins one."""
+    union: list[Item] = []
+    for first, *_rest in alternatives:
         if first[0] is sre.LITERAL:
-            out.append([first, *rest])
-            continue
-        atom = _class(first[1], False)
-        if atom is None:
+            union.append(first)
+        elif any(op is sre.NEGATE for op, _ in first[1]):
             return None
-        out += [[(sre.LITERAL, ord(ch)), *rest] for ch in sorted(atom)]
-    return out if len(out) <= _MAX_BRANCHES else None
+        else:
+            union += first[1]
+    branches = [_parser.SubPattern(state, [(sre.ASSERT, (-1, _parser.SubPattern(state, [first]))), *rest])
+                for first, *rest in alternatives]
+    return [(sre.IN, union), (sre.BRANCH, (None, branches))]
 
 
 def required_words(pattern: re.Pattern[str]) -> set[Word] | None:
