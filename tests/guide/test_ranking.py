@@ -20,6 +20,8 @@ from tests.guide.conftest import QUESTIONS, REPO
 EXTRA = QUESTIONS.with_name("questions-extra.jsonl")
 HOLDOUT_2 = QUESTIONS.with_name("questions-holdout-2.jsonl")
 HOLDOUT_3 = QUESTIONS.with_name("questions-holdout-3.jsonl")
+PROBE_4 = QUESTIONS.with_name("questions-probe-4.jsonl")
+HOLDOUT_4 = QUESTIONS.with_name("questions-holdout-4.jsonl")
 
 
 def _questions(path: Path = QUESTIONS) -> list[dict]:
@@ -80,35 +82,63 @@ def test_extra_questions_do_not_regress(guide):
 def test_holdout_2_questions(guide, tree):
     """104 questions on every part of the rules, written and committed before the ranking was
     tuned again. Untuned it measured top-1 0.740 / top-3 0.875, then 0.750 / 0.923; since then it
-    has been a development set (its misses were read) and measures 0.894 / 0.990, so it is no longer
-    an estimate for unseen questions (questions-holdout-3.jsonl is). Floors a little under it."""
+    has been a development set (its misses were read) and measures 0.913 / 0.990, so it is no longer
+    an estimate for unseen questions (questions-holdout-4.jsonl is). Floors a little under it."""
     questions = _questions(HOLDOUT_2)
     leaves = {s.id for s in tree.leaves()}
     assert len(questions) >= 80 and all(set(q["sections"]) <= leaves for q in questions)
     top1, top3, misses = _score(guide, questions)
     print(f"questions-holdout-2.jsonl: top-1 {top1:.3f}, top-3 {top3:.3f}")
-    assert top1 >= 0.85, "\n".join(misses)
+    assert top1 >= 0.88, "\n".join(misses)
+    assert top3 >= 0.97, "\n".join(misses)
+
+
+def test_holdout_3_questions(guide, tree):
+    """100 questions written by another engineer during the second round of ranking work and scored
+    once, unseen, at its end: top-1 0.750 / top-3 0.880 before it (e269068), 0.800 / 0.890 after.
+    A development set since the third round (its misses were read): 0.910 / 0.980. Floors a little
+    under it."""
+    questions = _questions(HOLDOUT_3)
+    leaves = {s.id for s in tree.leaves()}
+    assert len(questions) >= 80 and all(set(q["sections"]) <= leaves for q in questions)
+    top1, top3, misses = _score(guide, questions)
+    print(f"questions-holdout-3.jsonl: top-1 {top1:.3f}, top-3 {top3:.3f}")
+    assert top1 >= 0.87, "\n".join(misses)
     assert top3 >= 0.95, "\n".join(misses)
 
 
-@pytest.mark.skipif(not HOLDOUT_3.is_file(), reason="questions-holdout-3.jsonl not written yet")
-def test_holdout_3_questions(guide, tree):
-    """100 questions written by another engineer while the ranking was being changed; nobody working
-    on the ranking has read them, and this test prints the two aggregate figures only (no question,
-    no miss), so that they stay unseen. Measured once, at the end of that work: top-1 0.750 /
-    top-3 0.880 with the ranking before it (e269068), 0.800 / 0.890 after. This is the honest
-    estimate of the ranking on new questions. Floors a little under it."""
-    questions = _questions(HOLDOUT_3)
+def test_probe_4_questions(guide, tree):
+    """80 questions written from the guideline alone by another engineer (the same draw as
+    holdout-4), a development set of the third round: 0.588 / 0.750 with the ranking before that
+    round (9be9b2a), 0.613 / 0.775 after its first, general changes (before its misses were read),
+    0.825 / 0.950 at its end. Floors a little under it."""
+    questions = _questions(PROBE_4)
+    leaves = {s.id for s in tree.leaves()}
+    assert len(questions) >= 60 and all(set(q["sections"]) <= leaves for q in questions)
+    top1, top3, misses = _score(guide, questions)
+    print(f"questions-probe-4.jsonl: top-1 {top1:.3f}, top-3 {top3:.3f}")
+    assert top1 >= 0.78, "\n".join(misses)
+    assert top3 >= 0.92, "\n".join(misses)
+
+
+@pytest.mark.skipif(not HOLDOUT_4.is_file(), reason="questions-holdout-4.jsonl not written yet")
+def test_holdout_4_questions(guide, tree):
+    """100 questions written from the guideline alone by another engineer, drawn with probe-4 from
+    one pool of 180; nobody working on the ranking has read them, and this test prints the two
+    aggregate figures only (no question, no miss), so that they stay unseen. Scored twice, aggregates
+    only: top-1 0.690 / top-3 0.830 before the third round (9be9b2a), 0.710 / 0.840 at its end. This
+    is the honest estimate of the ranking on new questions. Floors a little under it."""
+    questions = _questions(HOLDOUT_4)
     leaves = {s.id for s in tree.leaves()}
     # Counts only in the assertions: pytest would print a list it compares.
     count = len(questions)
     unknown = sum(not set(q["sections"]) <= leaves for q in questions)
-    assert count >= 80, "questions-holdout-3.jsonl: fewer than 80 questions"
-    assert unknown == 0, "questions-holdout-3.jsonl: unknown section ids"
+    assert count >= 80, "questions-holdout-4.jsonl: fewer than 80 questions"
+    assert unknown == 0, "questions-holdout-4.jsonl: unknown section ids"
     top1, top3, _ = _score(guide, questions)
-    print(f"questions-holdout-3.jsonl: top-1 {top1:.3f}, top-3 {top3:.3f}")
-    assert top1 >= 0.77, f"questions-holdout-3.jsonl: top-1 {top1:.3f} (measured 0.800)"
-    assert top3 >= 0.87, f"questions-holdout-3.jsonl: top-3 {top3:.3f} (measured 0.890)"
+    print(f"questions-holdout-4.jsonl: top-1 {top1:.3f}, top-3 {top3:.3f}")
+    assert top1 >= 0.68, f"questions-holdout-4.jsonl: top-1 {top1:.3f} (measured 0.710)"
+    assert top3 >= 0.81, f"questions-holdout-4.jsonl: top-3 {top3:.3f} (measured 0.840)"
 
 
 def test_answers_are_leaves_best_first(guide):
