@@ -9,39 +9,21 @@ a question that spells out the reading of one of its terms names that term.
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterable
 
-import fugashi
-import unidic_lite
-
 from policy.guide.terms import KANJI, fold
+from policy.japanese import kana as word_kana
 
 # Readings shorter than this are too often a piece of ordinary kana (ないよう is 内容 and 「使わないように」).
 MIN_READING = 5
 _HIRAGANA_RUN = re.compile(rf"[ぁ-ゖー]{{{MIN_READING},}}")
 
-_local = threading.local()
-
-
-def _tagger() -> fugashi.Tagger:
-    # One per thread, as MeCab keeps its lattice between calls; only the index build reads kana.
-    tagger = getattr(_local, "tagger", None)
-    if tagger is None:
-        tagger = fugashi.Tagger(f'-d "{unidic_lite.DICDIR}" -r "{unidic_lite.DICDIR}/mecabrc"')
-        _local.tagger = tagger
-    return tagger
-
-
 def reading(term: str) -> str | None:
     """The folded kana reading of ``term`` (機密性 -> きみつせい), None when a word has none."""
-    kana = []
-    for word in _tagger()(term):
-        value = getattr(word.feature, "kana", None)
-        if not value or value == "*":
-            return None
-        kana.append(value)
-    return fold("".join(kana))
+    words = word_kana(term)
+    if not words or None in words:
+        return None
+    return fold("".join(words))  # type: ignore[arg-type]
 
 
 class Readings:
