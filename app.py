@@ -11,9 +11,13 @@ import contextlib
 import gc
 import logging
 import os
+import pickle
 import signal
 import socket
+import subprocess
 import sys
+from functools import cache
+from pathlib import Path
 from types import SimpleNamespace
 from typing import NoReturn
 
@@ -36,7 +40,7 @@ from bot.turn import open_stream
 from llm.registry import build_providers, close_providers
 from org import OrgTableError, open_directory
 from policy import RuleDataError
-from policy.guide import GuidelineError, guideline_path, load_guide
+from policy.guide import Guide, GuidelineError, guideline_path
 from settings import Settings
 from storage import open_store
 from storage.retention import RetentionConfigError, RetentionPolicy, run_purge_schedule
@@ -103,6 +107,39 @@ async def healthz(_: web.Request) -> web.Response:
     return web.json_response({"status": "ok"})
 
 
+# Run by build_guide in a fresh interpreter: the index, or the error that names the broken line.
+_BUILD_GUIDE = """
+import pickle, sys
+from pathlib import Path
+from policy.guide import GuidelineError, load_guide
+try:
+    result = load_guide(Path(sys.argv[1]))
+except GuidelineError as error:
+    result = error
+sys.stdout.buffer.write(pickle.dumps(result))
+"""
+
+
+@cache
+def build_guide(path: Path) -> Guide:
+    """The /guide index, built in a short-lived child interpreter and handed back pickled (1 MB).
+
+    Indexing runs MeCab over the whole guideline, which touches about 190 MB of the dictionary's
+    memory-mapped pages; built in the bot, they would stay in its resident memory for good. The
+    bot itself then touches only the pages that its messages and questions need.
+    """
+    child = subprocess.run(
+        [sys.executable, "-c", _BUILD_GUIDE, str(path.resolve())],
+        cwd=Path(__file__).resolve().parent, capture_output=True, check=False,
+    )
+    if child.returncode != 0:
+        raise GuidelineError(f"ガイドラインの索引を作れません: {child.stderr.decode(errors='replace').strip()[-500:]}")
+    result = pickle.loads(child.stdout)  # our own child wrote it, from the project's own code
+    if isinstance(result, GuidelineError):
+        raise result
+    return result
+
+
 def create_app(settings: Settings) -> web.Application:
     check_settings(settings)
     try:
@@ -113,7 +150,7 @@ def create_app(settings: Settings) -> web.Application:
         # Rules and the guideline load once, here: a broken file stops start-up naming its line
         # instead of turning every later message into a fail-closed block.
         policy.load_all()
-        guide = load_guide(guideline_path(settings))
+        guide = build_guide(guideline_path(settings))
     except (GuidelineError, RuleDataError) as error:
         raise StartupError(str(error)) from error
     try:
