@@ -13,10 +13,13 @@ from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from itertools import accumulate, compress, count
+from pathlib import Path
 from typing import NamedTuple, overload
 
 import fugashi
 import unidic_lite
+
+from policy.dictionary_pages import read_on_demand
 
 
 class Token(NamedTuple):
@@ -66,6 +69,7 @@ def _tagger() -> fugashi.GenericTagger:
         # An empty output-format-type lets -F/-U apply (the dictionary's dicrc names its own format).
         tagger = fugashi.GenericTagger(f'-d "{dicdir}" -r "{dicdir}/mecabrc" --output-format-type= {_FORMAT}')
         _local.tagger = tagger
+        read_on_demand(Path(dicdir))
     return tagger
 
 
