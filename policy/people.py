@@ -27,21 +27,24 @@ from .prefilter import skipping
 HONORIFICS = frozenset({"様", "さん", "氏", "君", "くん", "ちゃん", "殿", "さま"})
 # A surname followed by these is a public role, not a private person (5-2(3) 著名人).
 _PUBLIC_SUFFIXES = frozenset({"選手", "監督", "議員", "大臣", "知事", "首相", "総理", "大統領", "投手", "選手権"})
-_PLACEHOLDER = regex.compile(r"[〇○◯●×△□■*＊某xX]+|[A-Za-z]|[甲乙丙丁]")
-_LABEL = regex.compile(
+# Most patterns here are plain literals and classes, matched by re as by regex; the case-insensitive
+# two hold no i/I, the only ASCII letters whose case folds differ between the two (tests check).
+# Those with \s, \b or a look-behind of varying width stay in regex.
+_PLACEHOLDER = re.compile(r"[〇○◯●×△□■*＊某xX]+|[A-Za-z]|[甲乙丙丁]")
+_LABEL = re.compile(
     r"(?:氏名|お名前|名前|名義|口座名義|受取人|宛名|対象者|相談者|申請者|申込者|届出人|世帯主|本人|児童|生徒|患者|"
     r"利用者|被保険者|契約者|保護者|name)[ \t]*[:：は]?[ \t]*$",
-    regex.IGNORECASE,
+    re.IGNORECASE,
 )
-_TITLE_BEFORE = regex.compile(
+_TITLE_BEFORE = re.compile(
     r"(?:職員|主任|主事|主査|主幹|係長|課長補佐|課長|部長|次長|室長|所長|指導主事|保健師|保育士|看護師|"
     r"会計年度任用職員|技師|事務員|嘱託|担当|PM|SE|リーダー|manager)の?[ \t]*$",
-    regex.IGNORECASE,
+    re.IGNORECASE,
 )
 _AFFILIATION_BEFORE = regex.compile(r"[一-龯ァ-ヶ]{1,12}(?:課|係|室|部|局|所|センター|支所|学校)(?:の|[ \t])[ \t]*(?:[^\s、。]{1,6}[ \t]+)?$")
-_AFFILIATION_AFTER = regex.compile(r"^[ \t]*[（(][^）)\n]{0,12}(?:課|係|室|部|局|センター)")
-_STAFF_TITLES = regex.compile(r"(?:職員|主任|主事|主査|主幹|係長|課長|部長|次長|室長|所長|指導主事|保健師|技師)")
-_KATAKANA = regex.compile(r"[ァ-ヶー]{2,}")
+_AFFILIATION_AFTER = re.compile(r"^[ \t]*[（(][^）)\n]{0,12}(?:課|係|室|部|局|センター)")
+_STAFF_TITLES = re.compile(r"(?:職員|主任|主事|主査|主幹|係長|課長|部長|次長|室長|所長|指導主事|保健師|技師)")
+_KATAKANA = re.compile(r"[ァ-ヶー]{2,}")
 # re, rewritten to skip in C to katakana (regex tries a pattern at every character): same matches.
 _LABELLED_KATAKANA = skipping(re.compile(r"[ァ-ヶー]{2,}(?:[・ =][ァ-ヶー]{1,})*"))
 # These two are ASCII literals and classes (no case folding, no \b): re, rewritten to skip in C.
@@ -55,15 +58,16 @@ _ENGLISH_ACTOR = regex.compile(
     r"(?<![A-Za-z])(?P<name>[A-Z][a-z]+[ \t]+[A-Z][a-z]+)(?=[ \t]+(?:called|phoned|asked|said|wrote|emailed|"
     r"complained|visited|came|applied|requested|reported|submitted|lives|lived|moved|contacted|sent)\b)"
 )
-_CAPITALISED_BEFORE = regex.compile(r"[A-Z][a-z]*[ \t]+$")
+_CAPITALISED_BEFORE = re.compile(r"[A-Z][a-z]*[ \t]+$")
 _NOT_NAMES = frozenset({"City", "Hall", "Office", "Center", "Centre", "Department", "Ward", "Station", "Park",
                         "School", "Library", "Museum", "Company", "Team", "Group", "Council", "Prefecture"})
-_INITIALS = regex.compile(r"(?<![A-Za-z])[A-Z][・.．][ \t]?[A-Z]\.?[ \t]*(?=様|さん|氏)")
+_INITIALS = skipping(re.compile(r"(?<![A-Za-z])[A-Z][・.．][ \t]?[A-Z]\.?[ \t]*(?=様|さん|氏)"))
 _SIGNATURE_REST = regex.compile(r"[\s」』）)。.敬具拝草々以上—\-]*")
-_COMPANY_BEFORE = regex.compile(r"(?:株式会社|有限会社|合同会社|合資会社|\((?:株|有)\)|社団法人|財団法人|法人)[ \t]*$")
-_PUBLIC_ROLE_BEFORE = regex.compile(r"(?:市長|副市長|市議会議長|議長|知事|副知事|大臣|首相|総理大臣|総理|教育長|議員)(?:の|である)?[ \t]*$")
-_JAPANESE = regex.compile(r"[一-龯々ァ-ヶ]")
-_NAME_CHARS = regex.compile(r"[一-龯々〆ヵヶぁ-んァ-ヶー]{1,4}")
+_COMPANY_BEFORE = re.compile(r"(?:株式会社|有限会社|合同会社|合資会社|\((?:株|有)\)|社団法人|財団法人|法人)[ \t]*$")
+_PUBLIC_ROLE_BEFORE = re.compile(r"(?:市長|副市長|市議会議長|議長|知事|副知事|大臣|首相|総理大臣|総理|教育長|議員)(?:の|である)?[ \t]*$")
+_JAPANESE = re.compile(r"[一-龯々ァ-ヶ]")
+_KANJI = re.compile(r"[一-龯]")
+_NAME_CHARS = re.compile(r"[一-龯々〆ヵヶぁ-んァ-ヶー]{1,4}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +108,7 @@ def _given_name(tokens: Sequence[Token], j: int, doc: Doc) -> int:
         # UniDic sometimes splits a rare given name (陽 + 向); take one more single kanji.
         if end < len(tokens) and tokens[end].start == tok.end and tokens[end].pos[0] == "接尾辞" \
                 and len(tokens[end].surface) == 1 and tokens[end].surface not in HONORIFICS \
-                and regex.fullmatch(r"[一-龯]", tokens[end].surface):
+                and _KANJI.fullmatch(tokens[end].surface):
             end += 1
         return end
     if gap and _NAME_CHARS.fullmatch(tok.surface) and tok.pos[0] in ("名詞", "副詞", "形状詞", "動詞", "形容詞"):

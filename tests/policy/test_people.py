@@ -3,7 +3,13 @@
 
 from __future__ import annotations
 
+import re
+import sys
+
 import pytest
+import regex
+
+from policy import people
 
 from .helpers import screened
 
@@ -59,3 +65,13 @@ def test_public_figure_for_publicity_is_a_caution_not_personal() -> None:
     result = screened("人気俳優の名前を入れた観光PRのキャッチコピーを考えて")
     assert result.verdict.label == "notice"
     assert result.categories == ("third_party_rights",)
+
+
+def test_case_insensitive_name_patterns_fold_letters_as_regex_did():
+    # people reads _LABEL and _TITLE_BEFORE with re; they were regex patterns. The two engines fold
+    # ASCII letters alike except i and I, which these patterns must not hold.
+    every = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF)
+    letters = {c for p in (people._LABEL, people._TITLE_BEFORE) for c in p.pattern if c.isascii() and c.isalpha()}
+    assert letters and not letters & {"i", "I"}
+    for c in letters:
+        assert set(re.findall(f"(?i:{c})", every)) == set(regex.findall(f"(?i:{c})", every)), c
