@@ -1,0 +1,164 @@
+"""Outgoing activities as the JSON msrest's ``Model.serialize`` makes of them, at a fraction of its cost.
+
+``Model.serialize`` builds a new ``Serializer`` for every call (collecting every class of
+``botbuilder.schema`` first), runs each attribute through its key transformer and type dispatch,
+and walks a card's content value by value with several ``type`` and ``isinstance`` tests. Under
+load that was 8–10 % of the bot's CPU (bench/README.md, "Load"). Here each model class's attribute
+map is read once into a plan (attribute, JSON key, type), and the values that make up almost all
+of an activity — plain ``str``/``int``/``bool``/``float``, ``None``, ``dict``, ``list`` and nested
+models — are converted directly, by msrest's rules. Everything else (datetimes, enums, flattened
+or XML attributes, additional properties, unexpected types) goes to msrest's own ``Serializer``
+with the same dependencies ``Model.serialize`` would use, so the result is the same dict, in the
+same key order. tests/bot/test_wire.py compares the two on every shape of activity the bot sends.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from enum import Enum
+from functools import cache
+from typing import Any
+
+from msrest.serialization import Model, SerializationError, Serializer, full_restapi_key_transformer
+
+_BASIC: dict[str, type] = {"str": str, "bool": bool, "int": int, "float": float}
+_PLAIN = (str, int, bool, float)
+# How serialize_data treats a type name: basic, one of its own serialisers, a list, or a model name.
+_OBJECT, _LIST, _MODEL, _OTHER = "object", "list", "model", "other"
+
+Field = tuple[str, str, str, str, Any]  # attribute, JSON key, type name, kind, attribute description
+
+
+_SERIALIZE_TYPES = frozenset(Serializer().serialize_type)
+
+
+@cache
+def _kind(type_name: str) -> str:
+    if type_name in _BASIC:
+        return type_name
+    if type_name == "object":
+        return _OBJECT
+    if type_name in _SERIALIZE_TYPES:
+        return _OTHER
+    if type_name[:1] == "[" and type_name[-1:] == "]":
+        return _LIST
+    if type_name[:1] == "{" and type_name[-1:] == "}":
+        return _OTHER
+    return _MODEL
+
+
+_plans: dict[type, list[Field] | None] = {}
+_serializers: dict[type, Serializer] = {}
+
+
+def _plan(cls: type) -> list[Field] | None:
+    """The attributes msrest writes for ``cls`` in JSON, or None when msrest must do it itself."""
+    try:
+        return _plans[cls]
+    except KeyError:
+        pass
+    plan: list[Field] | None = []
+    attribute_map = getattr(cls, "_attribute_map", None)
+    if not isinstance(attribute_map, dict) or not issubclass(cls, Model) or cls.is_xml_model():
+        plan = None
+    else:
+        validation = getattr(cls, "_validation", {})
+        for attr, desc in attribute_map.items():
+            if validation.get(attr, {}).get("readonly", False):
+                continue  # msrest leaves read-only attributes out (keep_readonly=False)
+            keys, _ = full_restapi_key_transformer(attr, desc.copy(), None)
+            if (attr == "additional_properties" and desc["key"] == "") or len(keys) != 1 or "xml" in desc:
+                plan = None
+                break
+            plan.append((attr, keys[0], desc["type"], _kind(desc["type"]), desc))
+    _plans[cls] = plan
+    return plan
+
+
+class _Writer:
+    def __init__(self, serializer: Serializer):
+        self._msrest = serializer
+        self._dependencies = serializer.dependencies
+
+    def model(self, obj: Any) -> Any:
+        plan = _plan(type(obj))
+        if plan is None:
+            return self._msrest._serialize(obj, keep_readonly=False, is_xml=False)
+        out: dict[str, Any] = {}
+        for attr, key, type_name, kind, desc in plan:
+            value = getattr(obj, attr)
+            if value is None:
+                continue  # msrest: "No value for given attribute", the key is left out
+            try:
+                new = self.data(value, type_name, kind, desc)
+            except ValueError as error:
+                if isinstance(error, SerializationError):
+                    raise
+                continue
+            if key not in out:
+                out[key] = new
+        return out
+
+    def data(self, value: Any, type_name: str, kind: str, desc: Any) -> Any:
+        cls = type(value)
+        if kind == _OBJECT:
+            return self.object(value)
+        if kind in _BASIC:
+            if cls is _BASIC[kind]:
+                return value
+        elif kind == _LIST:
+            if cls is list:
+                inner = type_name[1:-1]
+                inner_kind = _kind(inner)
+                items: list[Any] = []
+                for item in value:
+                    if item is None:
+                        items.append(None)
+                        continue
+                    try:
+                        items.append(self.data(item, inner, inner_kind, desc))
+                    except ValueError as error:
+                        if isinstance(error, SerializationError):
+                            raise
+                        items.append(None)
+                return items
+        elif kind == _MODEL and isinstance(value, Model) \
+                and not issubclass(self._dependencies.get(type_name, cls), Enum):
+            return self.model(value)
+        return self._msrest.serialize_data(value, type_name, keep_readonly=False, is_xml=False, serialization_ctxt=desc)
+
+    def object(self, value: Any) -> Any:
+        """msrest's ``serialize_object``: an untyped value (a card, channel data)."""
+        cls = type(value)
+        if value is None or cls in _PLAIN:
+            return value
+        if cls is dict:
+            out: dict[str, Any] = {}
+            for key, item in value.items():
+                name = key if type(key) is str else self._msrest.serialize_unicode(key)
+                try:
+                    out[name] = self.object(item)
+                except ValueError:
+                    out[name] = None
+            return out
+        if cls is list:
+            items: list[Any] = []
+            for item in value:
+                with contextlib.suppress(ValueError):  # msrest drops such an item
+                    items.append(self.object(item))
+            return items
+        if isinstance(value, Model) and _plan(cls) is not None:
+            return self.model(value)
+        return self._msrest.serialize_object(value)
+
+
+def serialize(model: Model) -> Any:
+    """``model.serialize()``: the same JSON-ready dict."""
+    cls = type(model)
+    if _plan(cls) is None:
+        return model.serialize()
+    serializer = _serializers.get(cls)
+    if serializer is None:
+        # The dependencies Model.serialize gives its Serializer (the model's own package).
+        serializer = _serializers[cls] = Serializer(cls._infer_class_models())
+    return _Writer(serializer).model(model)

@@ -1,0 +1,113 @@
+"""What the bot puts on the wire to the Bot Connector (bot/wire.py): byte for byte the JSON msrest's
+``Model.serialize`` makes, for every shape of activity the bot sends, addressed the way the adapter
+addresses them (the conversation reference of a Teams message in each kind of conversation)."""
+
+from __future__ import annotations
+
+import copy
+import json
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
+
+import pytest
+from botbuilder.core import MessageFactory, TurnContext
+from botbuilder.schema import (
+    Activity,
+    ActivityTypes,
+    CardAction,
+    ChannelAccount,
+    ConversationParameters,
+    Mention,
+    SuggestedActions,
+)
+from botbuilder.schema.teams import TeamsChannelData, TenantInfo
+
+from bot.connector import _dumps
+from bot.streaming import AIGeneratedMessage, AnswerStream, StreamInfo
+from bot.turn import card_attachment
+from cards.samples import build_all
+from tests.support.teams import BOT_ID, BOT_NAME, TENANT_ID, YAMADA, message
+
+SERVICE_URL = "https://smba.trafficmanager.net/jp/"
+CARDS = build_all()
+TEXT = "個人情報保護の観点から、氏名や住所は入力しないでください。\n\n**太字** と \"引用\" と \\ と \u2028 と 😀"
+
+
+def msrest_json(model: Any) -> bytes:
+    """The reference: what the SDK's client sent (Model.serialize), in the connector's encoding."""
+    return json.dumps(model.serialize(), ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def addressed(activity: Activity, kind: str) -> Activity:
+    """As TurnContext.send_activity sends it: the incoming message's conversation reference applied."""
+    incoming = Activity().deserialize(message(YAMADA, SERVICE_URL, "質問です", kind=kind, mention=kind != "personal"))
+    reference = TurnContext.get_conversation_reference(incoming)
+    return TurnContext.apply_conversation_reference(activity, reference)
+
+
+def stream() -> AnswerStream:
+    return AnswerStream(None, personal=True, interval_s=1.0)  # type: ignore[arg-type]
+
+
+def outgoing() -> dict[str, Activity | ConversationParameters]:
+    shapes: dict[str, Activity | ConversationParameters] = {
+        "text": MessageFactory.text(TEXT),
+        "empty text": MessageFactory.text(""),
+        "typing": Activity(type=ActivityTypes.typing),
+        "informative update": stream()._typing("回答を準備しています…", StreamInfo(stream_type="informative")),
+        "streaming update": stream()._typing(
+            TEXT, StreamInfo(stream_type="streaming", stream_id="stream-1", stream_sequence=3)),
+        "final with AI label": AnswerStream._with(
+            Activity(type=ActivityTypes.message, text=TEXT),
+            [StreamInfo(stream_type="final", stream_id="stream-1"), AIGeneratedMessage()],
+            StreamInfo(stream_type="final", stream_id="stream-1")),
+        "final card with AI label": AnswerStream._with(
+            Activity(type=ActivityTypes.message, text=None, attachments=[card_attachment(CARDS[next(iter(CARDS))])]),
+            [StreamInfo(stream_type="final", stream_id="stream-1"), AIGeneratedMessage()],
+            StreamInfo(stream_type="final", stream_id="stream-1")),
+        "message with AI label, no stream": Activity(type=ActivityTypes.message, text=TEXT, entities=[AIGeneratedMessage()]),
+        "mention and suggested actions": Activity(
+            type="message", text=f"<at>{YAMADA.name}</at> さん", entities=[Mention(
+                mentioned=ChannelAccount(id=YAMADA.channel_id, name=YAMADA.name), text=f"<at>{YAMADA.name}</at>", type="mention")],
+            suggested_actions=SuggestedActions(to=[YAMADA.channel_id], actions=[
+                CardAction(type="imBack", title="はい", value="はい"), CardAction(type="imBack", title="いいえ", value=None)])),
+        "timestamps": Activity(
+            type=ActivityTypes.message, text="時刻", timestamp=datetime(2026, 11, 26, 5, 0, 0, 123456, tzinfo=UTC),
+            local_timestamp=datetime(2026, 11, 26, 14, 0, tzinfo=timezone(timedelta(hours=9))),
+            channel_data={"notification": {"alert": True}, "count": 2, "ratio": 0.5, "none": None, 3: "int key",
+                          "nested": [[1, None, "二"], {"at": datetime(2026, 1, 1, tzinfo=UTC)}]}),
+        "conversation parameters": ConversationParameters(
+            is_group=False, bot=ChannelAccount(id=BOT_ID, name=BOT_NAME),
+            members=[ChannelAccount(id=YAMADA.aad_object_id)], tenant_id=TENANT_ID,
+            channel_data=TeamsChannelData(tenant=TenantInfo(id=TENANT_ID))),
+        "conversation parameters, no bot": ConversationParameters(
+            is_group=False, bot=None, members=[ChannelAccount(id=YAMADA.aad_object_id)], tenant_id=None,
+            channel_data=TeamsChannelData(tenant=TenantInfo(id=None))),
+    }
+    for name, card in CARDS.items():
+        shapes[f"card {name}"] = MessageFactory.attachment(card_attachment(card))
+        shapes[f"card {name} with text"] = MessageFactory.attachment(card_attachment(card), text=TEXT)
+        update = MessageFactory.attachment(card_attachment(card))
+        update.id = "activity-7"
+        shapes[f"card {name} update"] = update
+    return shapes
+
+
+SHAPES = outgoing()
+
+
+@pytest.mark.parametrize("kind", ["personal", "groupChat", "channel"])
+@pytest.mark.parametrize("name", list(SHAPES))
+def test_the_bot_sends_what_msrest_would(name: str, kind: str) -> None:
+    model = copy.deepcopy(SHAPES[name])
+    if isinstance(model, Activity):
+        model = addressed(model, kind)
+    expected = msrest_json(model)
+
+    assert _dumps(model) == expected
+    assert msrest_json(model) == expected  # and the activity itself was left as it was
+
+
+def test_every_card_the_bot_has_is_covered() -> None:
+    assert len(CARDS) > 20
+    assert {f"card {name}" for name in CARDS} <= set(SHAPES)
