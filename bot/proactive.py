@@ -21,6 +21,7 @@ from botbuilder.schema import (
 )
 from botbuilder.schema.teams import TeamsChannelData, TenantInfo
 
+from bot import wire
 from bot.turn import Actor, card_attachment
 from storage.base import Store
 
@@ -59,7 +60,7 @@ class Notifier:
             # Seen in any chat (a group chat, a channel): enough to open their 1:1 chat later.
             await self._keep(MEMBER_IDS, actor.aad_object_id, {"id": actor.channel_user_id})
         if actor.aad_object_id and conversation_type in (None, "personal"):
-            serialized = reference.serialize()
+            serialized = wire.serialize(reference)  # reference.serialize(), for every message
             # The incoming message's id changes with every message; without it the reference
             # stays the same, so it is written once (Teams does not thread replies in a 1:1 chat).
             serialized.pop("activityId", None)

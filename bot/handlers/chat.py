@@ -114,7 +114,7 @@ async def on_prompt(turn: Turn) -> None:
     screening = screen(text)
     screen_ms = _ms(started)
     if screening.verdict == Verdict.BLOCK:
-        await block(turn, text, screening, received, screen_ms)
+        await block(turn, text, screening, received, screen_ms, service)
     elif screening.verdict == Verdict.CONFIRM:
         exchange = await _exchange(turn, text, screening, service, "held")
         exchange.latency_ms = {"screen": screen_ms, "first_token": None, "total": _ms(received)}
@@ -124,7 +124,7 @@ async def on_prompt(turn: Turn) -> None:
         await forward(turn, text, screening, received=received, screen_ms=screen_ms, service=service)
 
 
-async def block(turn: Turn, text: str, screening: Screening, received: float, screen_ms: int) -> None:
+async def block(turn: Turn, text: str, screening: Screening, received: float, screen_ms: int, service: str) -> None:
     """5-1: nothing leaves; the card lists each finding and offers a masked resend when possible."""
     store = turn.services.store
     resend = None
@@ -136,7 +136,7 @@ async def block(turn: Turn, text: str, screening: Screening, received: float, sc
     if masked:
         resend = (await chat.keep_prompt(store, turn.actor.aad_object_id, masked, "resend"), masked)
     await turn.send_card(cards.block_card(finding_views(screening), resend))
-    exchange = await _exchange(turn, text, screening, await _service_of(turn), "blocked")
+    exchange = await _exchange(turn, text, screening, service, "blocked")
     exchange.latency_ms = {"screen": screen_ms, "first_token": None, "total": _ms(received)}
     await chat.record(store, exchange)
 

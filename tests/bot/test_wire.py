@@ -22,6 +22,7 @@ from botbuilder.schema import (
 )
 from botbuilder.schema.teams import TeamsChannelData, TenantInfo
 
+from bot import wire
 from bot.connector import _dumps
 from bot.streaming import AIGeneratedMessage, AnswerStream, StreamInfo
 from bot.turn import card_attachment
@@ -106,6 +107,15 @@ def test_the_bot_sends_what_msrest_would(name: str, kind: str) -> None:
 
     assert _dumps(model) == expected
     assert msrest_json(model) == expected  # and the activity itself was left as it was
+
+
+@pytest.mark.parametrize("kind", ["personal", "groupChat", "channel"])
+def test_the_conversation_reference_kept_for_every_message_is_what_msrest_makes(kind: str) -> None:
+    incoming = Activity().deserialize(message(YAMADA, SERVICE_URL, "質問です", kind=kind))
+    reference = TurnContext.get_conversation_reference(incoming)
+
+    assert wire.serialize(reference) == reference.serialize()
+    assert json.dumps(wire.serialize(reference), ensure_ascii=False) == json.dumps(reference.serialize(), ensure_ascii=False)
 
 
 def test_every_card_the_bot_has_is_covered() -> None:
