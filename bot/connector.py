@@ -74,7 +74,7 @@ IDEMPOTENT = frozenset({"PUT", "DELETE"})
 SENT = frozenset({200, 201, 202})  # the SDK's accepted statuses for send, reply, update, create
 DELETED = frozenset({200, 202})
 
-# The same models the SDK's client deserialises with (responses and ErrorResponse).
+# The same models the SDK's client deserialises ErrorResponse with.
 _DESERIALIZE = Deserializer({k: v for k, v in models.__dict__.items() if isinstance(v, type)})
 
 
@@ -192,28 +192,28 @@ class ConnectorConversations:
 
     async def send_to_conversation(self, conversation_id: str, activity: Activity) -> ResourceResponse | None:
         return await self._call("POST", f"/v3/conversations/{quote(conversation_id, safe='')}/activities",
-                                _dumps(activity), SENT, "ResourceResponse")
+                                _dumps(activity), SENT, ResourceResponse)
 
     async def reply_to_activity(self, conversation_id: str, activity_id: str, activity: Activity) -> ResourceResponse | None:
         return await self._call("POST", self._activity_path(conversation_id, activity_id),
-                                _dumps(activity), SENT, "ResourceResponse")
+                                _dumps(activity), SENT, ResourceResponse)
 
     async def update_activity(self, conversation_id: str, activity_id: str, activity: Activity) -> ResourceResponse | None:
         return await self._call("PUT", self._activity_path(conversation_id, activity_id),
-                                _dumps(activity), SENT, "ResourceResponse")
+                                _dumps(activity), SENT, ResourceResponse)
 
     async def delete_activity(self, conversation_id: str, activity_id: str) -> None:
         await self._call("DELETE", self._activity_path(conversation_id, activity_id), None, DELETED, None)
 
     async def create_conversation(self, parameters: ConversationParameters) -> ConversationResourceResponse | None:
-        return await self._call("POST", "/v3/conversations", _dumps(parameters), SENT, "ConversationResourceResponse")
+        return await self._call("POST", "/v3/conversations", _dumps(parameters), SENT, ConversationResourceResponse)
 
     @staticmethod
     def _activity_path(conversation_id: str, activity_id: str) -> str:
         return f"/v3/conversations/{quote(conversation_id, safe='')}/activities/{quote(activity_id, safe='')}"
 
     async def _call(self, method: str, path: str, body: bytes | None, accepted: frozenset[int],
-                    result: str | None) -> Any:
+                    result: type[ResourceResponse | ConversationResourceResponse] | None) -> Any:
         url = URL(self._base + path, encoded=True)  # already quoted as msrest did; not again
         headers = self._headers
         authorization = await self._token.header()
@@ -233,7 +233,7 @@ class ConnectorConversations:
             else:
                 status = response.status
                 if status in accepted:
-                    return _DESERIALIZE(result, json.loads(payload)) if result and payload else None
+                    return wire.deserialize(result, json.loads(payload)) if result and payload else None
                 if attempt == RETRIES or not (
                         status in RETRY_ALWAYS or (status in RETRY_IDEMPOTENT and method in IDEMPOTENT)):
                     raise models.ErrorResponseException(

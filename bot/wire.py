@@ -10,6 +10,11 @@ models — are converted directly, by msrest's rules. Everything else (datetimes
 or XML attributes, additional properties, unexpected types) goes to msrest's own ``Serializer``
 with the same dependencies ``Model.serialize`` would use, so the result is the same dict, in the
 same key order. tests/bot/test_wire.py compares the two on every shape of activity the bot sends.
+
+``deserialize`` is the same for what comes in (each POSTed activity, the connector's answers):
+msrest's ``Deserializer`` per attribute and value, ~155 µs a Teams message, is read by plan too
+(~40 µs), with the same models, additional properties and copies; anything else, and any error,
+is msrest's.
 """
 
 from __future__ import annotations
@@ -17,9 +22,11 @@ from __future__ import annotations
 import contextlib
 from enum import Enum
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
-from msrest.serialization import Model, SerializationError, Serializer, full_restapi_key_transformer
+from msrest.serialization import Deserializer, Model, SerializationError, Serializer, full_restapi_key_transformer
+
+M = TypeVar("M", bound=Model)
 
 _BASIC: dict[str, type] = {"str": str, "bool": bool, "int": int, "float": float}
 _PLAIN = (str, int, bool, float)
@@ -162,3 +169,112 @@ def serialize(model: Model) -> Any:
         # The dependencies Model.serialize gives its Serializer (the model's own package).
         serializer = _serializers[cls] = Serializer(cls._infer_class_models())
     return _Writer(serializer).model(model)
+
+
+# --- incoming: Model.deserialize -------------------------------------------------------------------
+ReadField = tuple[str, str, str, str]  # attribute, JSON key, type name, kind
+ReadPlan = tuple[list[ReadField], frozenset[str], frozenset[str], frozenset[str]]  # + readonly, constant, known keys
+
+_read_plans: dict[type, ReadPlan | None] = {}
+_readers: dict[type, _Reader] = {}
+
+
+def _read_plan(cls: type) -> ReadPlan | None:
+    """The attributes msrest's ``Deserializer`` reads for ``cls``, or None when it must do it itself
+    (polymorphic, flattened, XML or declared additional properties)."""
+    try:
+        return _read_plans[cls]
+    except KeyError:
+        pass
+    plan: ReadPlan | None = None
+    attribute_map = getattr(cls, "_attribute_map", None)
+    if isinstance(attribute_map, dict) and issubclass(cls, Model) and not cls.is_xml_model() \
+            and not cls.__dict__.get("_subtype_map") and "additional_properties" not in attribute_map:
+        fields: list[ReadField] | None = []
+        for attr, desc in attribute_map.items():
+            key = desc["key"]
+            if not key or "." in key or "\\" in key or "xml" in desc:
+                fields = None
+                break
+            fields.append((attr, key, desc["type"], _kind(desc["type"])))
+        if fields is not None:
+            validation = getattr(cls, "_validation", {})
+            plan = (fields, frozenset(k for k, v in validation.items() if v.get("readonly")),
+                    frozenset(k for k, v in validation.items() if v.get("constant")),
+                    frozenset(key for _, key, _, _ in fields))
+    _read_plans[cls] = plan
+    return plan
+
+
+class _Reader:
+    def __init__(self, deserializer: Deserializer):
+        self._msrest = deserializer
+        self._dependencies = deserializer.dependencies
+
+    def model(self, cls: type, data: Any) -> Any:
+        plan = _read_plan(cls)
+        if plan is None or type(data) is not dict:
+            return self._msrest._deserialize(cls, data)
+        fields, readonly, constant, known = plan
+        attrs = {attr: None if (raw := data.get(key)) is None else self.data(raw, type_name, kind)
+                 for attr, key, type_name, kind in fields}
+        obj = cls(**{k: v for k, v in attrs.items() if k not in readonly and k not in constant})
+        for attr in readonly:
+            setattr(obj, attr, attrs.get(attr))
+        extra = {k: v for k, v in data.items() if k not in known}
+        if extra:  # msrest: the keys the model does not declare, as they came
+            obj.additional_properties = extra
+        return obj
+
+    def data(self, raw: Any, type_name: str, kind: str) -> Any:
+        cls = type(raw)
+        if kind == _OBJECT:
+            return self.object(raw)
+        if kind in _BASIC:
+            if cls is _BASIC[kind]:
+                return raw
+        elif kind == _LIST:
+            if cls is list:
+                inner = type_name[1:-1]
+                inner_kind = _kind(inner)
+                return [None if item is None else self.data(item, inner, inner_kind) for item in raw]
+        elif kind == _MODEL:
+            target = self._dependencies.get(type_name)
+            if isinstance(target, type) and issubclass(target, Model):
+                return self.model(target, raw)
+        return self._msrest.deserialize_data(raw, type_name)
+
+    def object(self, raw: Any) -> Any:
+        """msrest's ``deserialize_object``: an untyped value, copied."""
+        cls = type(raw)
+        if raw is None or cls in _PLAIN:
+            return raw
+        if cls is dict:
+            out: dict[str, Any] = {}
+            for key, item in raw.items():
+                try:
+                    out[key] = self.object(item)
+                except ValueError:
+                    out[key] = None
+            return out
+        if cls is list:
+            items: list[Any] = []
+            for item in raw:
+                with contextlib.suppress(ValueError):  # msrest drops such an item
+                    items.append(self.object(item))
+            return items
+        return self._msrest.deserialize_object(raw)
+
+
+def deserialize(cls: type[M], data: Any) -> M:
+    """``cls.deserialize(data)``: the same model. Any error is left to msrest to raise (it reads the
+    data again), so a malformed activity fails as it did."""
+    reader = _readers.get(cls)
+    if reader is None:
+        reader = _readers[cls] = _Reader(Deserializer(cls._infer_class_models()))
+    if reader._dependencies.get(cls.__name__) is cls:
+        try:
+            return reader.model(cls, data)
+        except Exception:  # msrest raises its own error for this input just below
+            pass
+    return cls.deserialize(data)

@@ -17,7 +17,9 @@ from botbuilder.schema import (
     CardAction,
     ChannelAccount,
     ConversationParameters,
+    ConversationResourceResponse,
     Mention,
+    ResourceResponse,
     SuggestedActions,
 )
 from botbuilder.schema.teams import TeamsChannelData, TenantInfo
@@ -27,7 +29,7 @@ from bot.connector import _dumps
 from bot.streaming import AIGeneratedMessage, AnswerStream, StreamInfo
 from bot.turn import card_attachment
 from cards.samples import build_all
-from tests.support.teams import BOT_ID, BOT_NAME, TENANT_ID, YAMADA, message
+from tests.support.teams import BOT_ID, BOT_NAME, TENANT_ID, YAMADA, card_action, message
 
 SERVICE_URL = "https://smba.trafficmanager.net/jp/"
 CARDS = build_all()
@@ -116,6 +118,67 @@ def test_the_conversation_reference_kept_for_every_message_is_what_msrest_makes(
 
     assert wire.serialize(reference) == reference.serialize()
     assert json.dumps(wire.serialize(reference), ensure_ascii=False) == json.dumps(reference.serialize(), ensure_ascii=False)
+
+
+def incoming() -> dict[str, dict[str, Any]]:
+    """What Teams POSTs (tests/support/teams.py), in every kind of conversation, and the odd cases."""
+    shapes: dict[str, dict[str, Any]] = {}
+    for kind in ("personal", "groupChat", "channel"):
+        shapes[f"message {kind}"] = message(YAMADA, SERVICE_URL, TEXT, kind=kind)
+        shapes[f"mention {kind}"] = message(YAMADA, SERVICE_URL, "/guide 機密性2", kind=kind, mention=True)
+        shapes[f"card action {kind}"] = card_action(
+            YAMADA, SERVICE_URL, "report.submit", {"exchange": "e1"}, kind=kind, inputs={"note": "誤り", "n": 2})
+    base = message(YAMADA, SERVICE_URL, "添付")
+    shapes["attachments and Action.Submit value"] = {
+        **base, "attachments": [{"contentType": "text/html", "content": "<p>表</p>"},
+                                {"contentType": "application/vnd.microsoft.teams.file.download.info", "name": "a.pdf",
+                                 "content": {"downloadUrl": "https://example.invalid/a", "fileType": "pdf"}}],
+        "value": {"verb": "chat.retry", "prompt": "p1", "flags": [True, None, 1.5]}}
+    shapes["conversation update"] = {
+        **base, "type": "conversationUpdate", "text": None,
+        "membersAdded": [{"id": BOT_ID, "name": BOT_NAME}, {"id": YAMADA.channel_id, "aadObjectId": YAMADA.aad_object_id}]}
+    shapes["installation update"] = {**base, "type": "installationUpdate", "action": "add", "text": None}
+    shapes["odd values"] = {
+        **base, "text": 12, "localTimestamp": "2026-11-26T14:00:00.000+09:00", "timestamp": "2026-11-26T05:00:00Z",
+        "listenFor": ["はい", None], "unknownField": {"x": [1, {"y": None}]}, "replyToId": None,
+        "from": {"id": YAMADA.channel_id, "role": "user", "properties": {"a": 1}}, "textHighlights": [{"text": "a", "occurrence": 1}]}
+    return shapes
+
+
+INCOMING = incoming()
+
+
+@pytest.mark.parametrize("name", list(INCOMING))
+def test_an_incoming_activity_reads_as_msrest_reads_it(name: str) -> None:
+    body = INCOMING[name]
+    original = copy.deepcopy(body)
+    expected = Activity().deserialize(copy.deepcopy(body))
+
+    read = wire.deserialize(Activity, body)
+
+    assert type(read) is Activity
+    assert read == expected  # msrest's Model.__eq__: every attribute, nested models included
+    assert read.additional_properties == expected.additional_properties
+    assert [vars(e) for e in read.entities or []] == [vars(e) for e in expected.entities or []]
+    assert vars(read.from_property) == vars(expected.from_property)
+    assert body == original  # the request body is left as it came
+
+
+@pytest.mark.parametrize("body", [
+    {"type": "message", "entities": "not a list"}, {"type": "message", "from": "someone"},
+    {"type": "message", "timestamp": "yesterday"}, {"type": "message", "membersAdded": [3]},
+])
+def test_a_malformed_activity_fails_as_with_msrest(body: dict[str, Any]) -> None:
+    with pytest.raises(Exception) as expected:
+        Activity().deserialize(copy.deepcopy(body))
+    with pytest.raises(type(expected.value)):
+        wire.deserialize(Activity, body)
+
+
+def test_the_connector_answers_read_as_msrest_reads_them() -> None:
+    for cls, body in ((ResourceResponse, {"id": "1:abc"}), (ResourceResponse, {}),
+                      (ConversationResourceResponse, {"id": "a:1", "activityId": "x", "serviceUrl": SERVICE_URL})):
+        assert wire.deserialize(cls, body) == cls.deserialize(body)
 
 
 def test_every_card_the_bot_has_is_covered() -> None:
