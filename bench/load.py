@@ -8,7 +8,8 @@ Separate processes talk HTTP on loopback only: the bot (``scripts/start`` — in
 and PostgreSQL in a schema of its own, dropped afterwards, or TinyDB in a temporary folder), a
 Bot Connector and a model server (``bench/load_servers.py``), and this driver. Each conversation
 is one member of staff in a personal chat who sends a message, waits for the bot's answer and
-sends the next; the messages are drawn from ``../shared/eval/screening-dev.jsonl`` in the mix of
+sends the next (at once, or after a pause averaging ``--think`` seconds); the messages are drawn
+from ``../shared/eval/screening-dev.jsonl`` in the mix of
 ``--mix`` (clean = allow/notice, blocked, confirm). Every level is bounded: ``--messages`` in
 all (at least 2 a conversation) and ``--level-timeout`` seconds.
 
@@ -203,14 +204,19 @@ def pick_kind(mix: dict[str, float], rng: random.Random) -> str:
 
 
 async def drive(bot_url: str, connector_url: str, users: list[User], per_user: int, prompts: dict[str, list[str]],
-                mix: dict[str, float], timeout_s: float, seed: int) -> tuple[list[Sent], float]:
+                mix: dict[str, float], timeout_s: float, seed: int, think_s: float = 0.0) -> tuple[list[Sent], float]:
     rng = random.Random(seed)
     deadline = time.monotonic() + timeout_s
     sent: list[Sent] = []
     timeout = aiohttp.ClientTimeout(total=REQUEST_TIMEOUT_S)
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0), timeout=timeout) as session:
         async def conversation(user: User) -> None:
-            for _ in range(per_user):
+            for n in range(per_user):
+                if think_s > 0:
+                    # People read an answer before they write again: an exponential pause (mean
+                    # think_s), and a uniform one before the first message so that they do not all
+                    # start at once.
+                    await asyncio.sleep(rng.expovariate(1 / think_s) if n else rng.uniform(0, think_s))
                 if time.monotonic() > deadline:
                     return
                 kind = pick_kind(mix, rng)
@@ -318,13 +324,13 @@ async def run_levels(bot: Process, connector: Process, model: Process | None, us
 
             sampler = asyncio.create_task(sample_memory(bot, anon))
             sent, wall = await drive(bot.url, connector.url, users[:concurrency], per_user, prompts, mix,
-                                     options.level_timeout, seed=concurrency)
+                                     options.level_timeout, seed=concurrency, think_s=options.think)
             sampler.cancel()
             level = Level(concurrency, sent, wall, bot.cpu_s() - cpu_before, bot.memory_mb("VmHWM"), max(anon))
             await asyncio.sleep(0.2)
             activities = await fetch_events(session, connector.control)
             events = await fetch_events(session, model.control) if model else {"arrived": {}, "last_token": {}}
-            results.append(analyse(level, activities, events))
+            results.append({**analyse(level, activities, events), "think_s": options.think})
             log(f"  {results[-1]}")
     return results
 
@@ -418,6 +424,9 @@ async def main() -> None:
     parser.add_argument("--model-delay", type=float, default=0.0, help="seconds before the model's first token")
     parser.add_argument("--token-rate", type=float, default=0.0, help="streamed pieces per second (0: at once)")
     parser.add_argument("--answer-chars", type=int, default=240)
+    parser.add_argument("--think", type=float, default=0.0,
+                        help="mean seconds a person pauses after an answer before the next message (0: none, "
+                             "the bot saturated)")
     parser.add_argument("--postgres-url", default=os.environ.get("TEST_POSTGRES_URL") or DEFAULT_POSTGRES)
     parser.add_argument("--no-install", dest="install", action="store_false",
                         help="run .venv/bin/python app.py instead of scripts/start (skips scripts/install)")
