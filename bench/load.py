@@ -36,7 +36,6 @@ import contextlib
 import json
 import os
 import random
-import socket
 import subprocess
 import sys
 import tempfile
@@ -53,6 +52,7 @@ sys.path.insert(0, str(REPO))
 
 from bench.load_servers import TAG_PREFIX  # noqa: E402
 from bot import messages as bot_messages  # noqa: E402
+from tests.support.loopback import free_port, wait_healthy  # noqa: E402
 from tests.support.teams import User, message  # noqa: E402
 
 DEV_SET = REPO.parent / "shared" / "eval" / "screening-dev.jsonl"
@@ -91,12 +91,6 @@ def write_org_table(path: Path, users: list[User]) -> None:
 
 
 # --- processes ---------------------------------------------------------------------------------
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 class Process:
     """A child process; ``url``/``control`` come from its first stdout line (load_servers.py)."""
 
@@ -144,21 +138,6 @@ def server(role: str, *extra: str) -> Process:
     process = Process([sys.executable, str(REPO / "bench" / "load_servers.py"), role, *extra])
     process.read_urls()
     return process
-
-
-async def wait_healthy(url: str, process: Process, timeout_s: float = 180.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    async with aiohttp.ClientSession() as session:
-        while time.monotonic() < deadline:
-            if process.proc.poll() is not None:
-                tail = process.log.read_text(errors="replace")[-2000:] if process.log else ""
-                raise RuntimeError(f"the bot exited ({process.proc.returncode}):\n{tail}")
-            with contextlib.suppress(aiohttp.ClientError):
-                async with session.get(f"{url}/healthz") as response:
-                    if response.status == 200:
-                        return
-            await asyncio.sleep(0.2)
-    raise RuntimeError("the bot did not become healthy in time")
 
 
 def start_bot(storage_url: str, org_table: Path, model_url: str, data_dir: Path, install: bool) -> Process:
@@ -366,7 +345,7 @@ async def run_backend(backend: str, options: argparse.Namespace, connector: Proc
             storage_url = f"tinydb:///{tmp}/store"
         bot = start_bot(storage_url, org, model.url, Path(tmp), options.install)
         stack.callback(bot.stop)
-        await wait_healthy(bot.url, bot)
+        await wait_healthy(bot.url, bot.proc.poll, bot.log, timeout_s=180.0)
         log(f"{backend}: bot pid {bot.proc.pid} on {bot.url}")
         results = await run_levels(bot, connector, model, users, options, prompts, mix, levels)
         if options.profile_pid_file:

@@ -12,7 +12,6 @@ import ctypes
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -25,6 +24,7 @@ from typing import Any
 
 import pytest
 
+from tests.support.loopback import free_port
 from tests.support.model_servers import AnthropicServer, ModelRequest, ModelServer, OpenAIServer
 from tests.support.shared_tools import PLAYGROUND_CONFIG_JA, REPO_ROOT, playground_drive, require_tools
 
@@ -44,12 +44,6 @@ def _die_with_parent() -> None:
     """Runs in the bot's process before app.py: a killed test run must not leave the bot behind."""
     if sys.platform.startswith("linux"):
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class ModelServers:

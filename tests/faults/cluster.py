@@ -11,9 +11,10 @@ import glob
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 from pathlib import Path
+
+from tests.support.loopback import free_port
 
 
 def _bin(name: str) -> str | None:
@@ -33,17 +34,11 @@ def available() -> str:
     return ""
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class PrivateCluster:
     def __init__(self, root: Path):
         self.root = root
         self.data = root / "pgdata"
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
 
     def _run(self, *args: str) -> None:

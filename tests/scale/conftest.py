@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import sys
-import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
@@ -23,6 +21,7 @@ import pytest_asyncio
 
 from tests.storage.conftest import _drop_schema, _server_url
 from tests.support.connector import Connector
+from tests.support.loopback import free_port, wait_healthy
 from tests.support.model_servers import AnthropicServer
 from tests.support.teams import BotClient
 
@@ -49,12 +48,6 @@ class Cluster:
     model: AnthropicServer
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def shared_postgres() -> Iterator[str]:
     """A schema of its own on TEST_POSTGRES_URL for both instances, dropped afterwards."""
@@ -66,7 +59,7 @@ def shared_postgres() -> Iterator[str]:
 
 
 async def _start(name: str, env: dict[str, str], log: Path) -> tuple[asyncio.subprocess.Process, str]:
-    port = _free_port()
+    port = free_port()
     out = log.open("wb")
     process = await asyncio.create_subprocess_exec(
         str(PYTHON if PYTHON.exists() else Path(sys.executable)), "app.py",
@@ -76,19 +69,8 @@ async def _start(name: str, env: dict[str, str], log: Path) -> tuple[asyncio.sub
     return process, f"http://127.0.0.1:{port}"
 
 
-async def _healthy(session: aiohttp.ClientSession, process: asyncio.subprocess.Process, url: str, log: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if process.returncode is not None:
-            raise AssertionError(f"bot instance exited ({process.returncode}):\n{log.read_text(errors='replace')[-3000:]}")
-        try:
-            async with session.get(f"{url}/healthz") as response:
-                if response.status == 200:
-                    return
-        except aiohttp.ClientError:
-            pass
-        await asyncio.sleep(0.2)
-    raise AssertionError(f"bot instance at {url} did not start in {START_TIMEOUT_S} s")
+async def healthy(process: asyncio.subprocess.Process, url: str, log: Path) -> None:
+    await wait_healthy(url, lambda: process.returncode, log, START_TIMEOUT_S)
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
@@ -115,7 +97,7 @@ async def cluster(shared_postgres: str, tmp_path_factory: pytest.TempPathFactory
             log = tmp / f"bot-{name}.log"
             process, url = await _start(name, env, log)
             started.append(Instance(name, process, url, BotClient(url, connector.url, session), log))
-        await asyncio.gather(*(_healthy(session, i.process, i.url, i.log) for i in started))
+        await asyncio.gather(*(healthy(i.process, i.url, i.log) for i in started))
         yield Cluster(started[0], started[1], connector, model)
     finally:
         for instance in started:

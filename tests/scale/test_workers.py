@@ -15,7 +15,7 @@ import pytest_asyncio
 
 from app import StartupError, create_app
 from settings import Settings
-from tests.scale.conftest import REPO, _healthy, _start
+from tests.scale.conftest import REPO, _start, healthy
 from tests.support.connector import Connector
 from tests.support.model_servers import AnthropicServer
 from tests.support.teams import SATO, YAMADA, BotClient, User
@@ -62,8 +62,7 @@ def workers_of(pid: int) -> list[int]:
 async def start(servers: Servers, name: str) -> tuple[asyncio.subprocess.Process, str, list[int]]:
     log = servers.tmp / f"bot-{name}.log"
     process, url = await _start(name, servers.env, log)
-    async with aiohttp.ClientSession() as session:
-        await _healthy(session, process, url, log)
+    await healthy(process, url, log)
     workers = workers_of(process.pid)
     assert len(workers) == 2, log.read_text(errors="replace")
     return process, url, workers

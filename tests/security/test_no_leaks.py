@@ -6,9 +6,7 @@ environment; every line it prints and every byte it stores is searched afterward
 
 from __future__ import annotations
 
-import asyncio
 import os
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -18,6 +16,7 @@ import pytest
 from stdnum.jp import in_ as my_number
 
 from tests.support.connector import Connector
+from tests.support.loopback import free_port, wait_healthy
 from tests.support.model_servers import AnthropicServer, OpenAIServer, Reply
 from tests.support.teams import YAMADA, BotClient
 
@@ -27,27 +26,6 @@ ANTHROPIC_KEY = "sk-ant-api03-LEAKCHECKanthropic0123456789"
 APP_PASSWORD = "LEAKCHECK~bot~client~secret~value"
 MY_NUMBER = "12345678901" + my_number.calc_check_digit("12345678901")
 PHONE = "090-4821-7730"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-async def _wait_healthy(url: str, process: subprocess.Popen) -> None:
-    async with aiohttp.ClientSession() as session:
-        for _ in range(1200):  # start-up imports take seconds on a busy 2-core machine
-            if process.poll() is not None:
-                raise AssertionError("the bot exited during start-up")
-            try:
-                async with session.get(f"{url}/healthz") as response:
-                    if response.status == 200:
-                        return
-            except aiohttp.ClientError:
-                pass
-            await asyncio.sleep(0.1)
-    raise AssertionError("the bot did not start")
 
 
 @pytest.fixture
@@ -60,7 +38,7 @@ async def test_secrets_and_prohibited_values_stay_out_of_logs_and_files(tmp_path
     openai_server, anthropic_server = model_servers
     # The model "answers" with a phone number of a private person: it must be masked in the record too.
     anthropic_server.queue(Reply(f"担当者の携帯は {PHONE} です。"))
-    port = _free_port()
+    port = free_port()
     data_dir = tmp_path / "data"
     env = {
         **{k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "SYSTEMROOT")},
@@ -77,7 +55,7 @@ async def test_secrets_and_prohibited_values_stay_out_of_logs_and_files(tmp_path
         process = subprocess.Popen([sys.executable, "app.py"], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
         try:
             url = f"http://127.0.0.1:{port}"
-            await _wait_healthy(url, process)
+            await wait_healthy(url, process.poll)
             async with aiohttp.ClientSession() as session:
                 client = BotClient(url, connector.url, session)
                 status, _ = await client.say(YAMADA, "市民向けのお知らせ文を丁寧に書き直してください。")
