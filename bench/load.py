@@ -1,17 +1,35 @@
 """Load benchmark: the bot started the README's way, under N concurrent Teams conversations.
 
     .venv/bin/python bench/load.py [--json] [--backends postgresql,tinydb] [--concurrency 1,10,50,200]
-        [--messages 400] [--model-delay 0] [--token-rate 0] [--no-install] [--plot bench/load.png]
+        [--messages 400 | --duration S] [--ramp S] [--think S] [--workers N] [--trace FILE]
+        [--model-delay 0] [--token-rate 0] [--no-install] [--plot bench/load.png]
 
 Separate processes talk HTTP on loopback only: the bot (``scripts/start`` — install, then
-``app.py`` — with ``PORT``, a generated org table of ``max(concurrency)`` staff, ``RATE_LIMIT_PER_MINUTE=0``
-and PostgreSQL in a schema of its own, dropped afterwards, or TinyDB in a temporary folder), a
-Bot Connector and a model server (``bench/load_servers.py``), and this driver. Each conversation
-is one member of staff in a personal chat who sends a message, waits for the bot's answer and
-sends the next (at once, or after a pause averaging ``--think`` seconds); the messages are drawn
-from ``../shared/eval/screening-dev.jsonl`` in the mix of
-``--mix`` (clean = allow/notice, blocked, confirm). Every level is bounded: ``--messages`` in
-all (at least 2 a conversation) and ``--level-timeout`` seconds.
+``app.py`` — with ``PORT``, ``WORKERS``, a generated org table of ``max(concurrency)`` staff,
+``RATE_LIMIT_PER_MINUTE=0`` and PostgreSQL in a schema of its own, dropped afterwards, or TinyDB in
+a temporary folder), a Bot Connector and a model server (``bench/load_servers.py``), and this
+driver. Each conversation is one member of staff in a personal chat who sends a message, waits for
+the bot's answer and sends the next (at once, or after an exponential pause of mean ``--think``
+seconds, as people read before they write again); the messages are drawn from
+``../shared/eval/screening-dev.jsonl`` in the mix of ``--mix`` (clean = allow/notice, blocked,
+confirm). A warm-up of 20 messages (10 conversations) before the levels is not counted.
+
+A level runs in one of two modes. Both are bounded by ``--level-timeout`` seconds of sending
+and every request by 60 s; all requests go to loopback.
+
+* count (default, runs 1-3 of bench/README.md): every conversation sends ``--messages //
+  concurrency`` messages (at least 2), the first after a uniform pause in [0, ``--ramp``] (default
+  ``--think``). Every message counts and msg/s = messages completed / the level's wall time, which
+  lasts until the slowest conversation is done: with pauses, the level's start has every
+  conversation's first message in one ramp and its end has few conversations left, so msg/s is
+  below the steady rate and the percentiles mix both in.
+* steady (``--duration S``): each conversation starts at a uniform time in [0, ``--ramp``]
+  (default 10 s) and keeps sending until ``ramp + duration`` after the level's start. The measured
+  window is [ramp, ramp + duration]: latency and first-update percentiles are over the messages
+  SENT inside it (those still in flight at its end are awaited); msg/s = messages completed
+  without error inside it (their last reply at the connector inside it, whenever sent) / its
+  length; bot CPU is the CPU time spent inside it. No conversation's first message of the level is
+  sent inside it. A level stops sending after 100,000 messages, and then the window ends there.
 
 Per message, with ``time.monotonic()`` read in each process (one clock on one machine):
 
@@ -20,10 +38,30 @@ Per message, with ``time.monotonic()`` read in each process (one clock on one ma
   POST sent → its last reply at the connector;
 * first update: POST sent → the first activity of that turn at the connector (the streaming
   informative update or typing indicator on the model path, the card otherwise);
-* errors: a non-2xx answer, no reply, a timeout, or the bot's error message / retry card.
+* errors (every message of the level, the ramp's too): a non-2xx answer, no reply, a timeout, or
+  the bot's error message / retry card.
 
-Per level: messages per second, the bot process's CPU time (``/proc``), peak RSS (``VmHWM``) and
-the largest anonymous RSS seen (``RssAnon``, sampled every 0.25 s: without the dictionary's pages).
+The bot is the started process and every process under it (``--workers N`` sets ``WORKERS``: the
+workers ``app.py`` forks after start-up, PostgreSQL only), found through
+``/proc/<pid>/task/*/children`` and sampled every 0.25 s:
+
+* bot CPU: utime + stime of them all (and of children they reaped), interpolated at the window's
+  edges; ``bot_cpu_ms_per_message`` divides it by the messages completed in the window.
+* ``peak_rss_mb``, the bot's peak memory: the largest sum of their PSS (``Pss`` of
+  ``/proc/<pid>/smaps_rollup``). PSS charges a page mapped by k processes 1/k to each, so the
+  MeCab dictionary and modules that forked workers share count once, where summed RSS would count
+  them once a process. For one process it is its RSS less the shares of pages that other
+  processes map too (libpython, libc and the packages' shared libraries, which the driver and the
+  servers map as well): a few MB under RSS. Sampled, it can miss a spike shorter than 0.25 s.
+* ``peak_single_rss_mb``: the largest ``VmHWM`` among them (the kernel's peak RSS of one process
+  since it started; what runs 1-3 reported as peak RSS). ``peak_anon_mb``: the largest sum of
+  ``Pss_Anon`` (their own memory, without the dictionary's file pages).
+
+``--trace FILE`` writes one JSON line per message of every level (the floor's too): backend,
+concurrency, workers, conversation (its index), n (1 = its first message of the level), kind,
+sent_s (from the level's start), in_window, status, error ("" when none), first_update_ms,
+added_ms, before_model_ms, after_model_ms (null when not measured), so a tail can be explained.
+
 The floor is the same driver at ``--floor-concurrency`` against a plain aiohttp handler that
 posts one reply (``load_servers.py floor``). Not part of the test suite.
 """
@@ -41,7 +79,7 @@ import sys
 import tempfile
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -91,6 +129,16 @@ def write_org_table(path: Path, users: list[User]) -> None:
 
 
 # --- processes ---------------------------------------------------------------------------------
+@dataclass
+class Usage:
+    """One reading of a process tree: CPU seconds so far and memory now (MB)."""
+
+    at: float
+    cpu_s: float
+    pss_mb: float
+    anon_mb: float
+
+
 class Process:
     """A child process; ``url``/``control`` come from its first stdout line (load_servers.py)."""
 
@@ -110,17 +158,35 @@ class Process:
         info = json.loads(line)
         self.url, self.control = info["url"], info["control"]
 
-    def cpu_s(self) -> float:
-        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / CLK_TCK
+    def tree(self) -> list[int]:
+        """This process and every live descendant (app.py's forked workers)."""
+        pids, pending = [], [self.proc.pid]
+        while pending:
+            pid = pending.pop()
+            pids.append(pid)
+            for children in Path(f"/proc/{pid}/task").glob("*/children"):
+                with contextlib.suppress(OSError):
+                    pending += [int(child) for child in children.read_text().split()]
+        return pids
 
-    def memory_mb(self, field: str) -> float:
-        """``VmHWM`` (peak RSS, counting the pages of the mmap'd MeCab dictionary it touched) or
-        ``RssAnon`` (the process's own memory now)."""
-        for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
-            if line.startswith(f"{field}:"):
-                return int(line.split()[1]) / 1024
-        return 0.0
+    def usage(self) -> Usage:
+        cpu = pss = anon = 0.0
+        for pid in self.tree():
+            with contextlib.suppress(OSError):  # a process that ended since tree() read it
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                rollup = _kb_fields(Path(f"/proc/{pid}/smaps_rollup").read_text())
+                # utime, stime, and the same of children it reaped: a worker that ended stays counted.
+                cpu += sum(int(value) for value in fields[11:15]) / CLK_TCK
+                pss += rollup.get("Pss", 0) / 1024
+                anon += rollup.get("Pss_Anon", 0) / 1024
+        return Usage(time.monotonic(), cpu, pss, anon)
+
+    def peak_single_rss_mb(self) -> float:
+        peaks = [0.0]
+        for pid in self.tree():
+            with contextlib.suppress(OSError):
+                peaks.append(_kb_fields(Path(f"/proc/{pid}/status").read_text()).get("VmHWM", 0) / 1024)
+        return max(peaks)
 
     def stop(self) -> None:
         if self.proc.poll() is None:
@@ -134,20 +200,32 @@ class Process:
             self._out.close()
 
 
+def _kb_fields(text: str) -> dict[str, int]:
+    """``Name:   123 kB`` lines of /proc/<pid>/status or smaps_rollup, in kB."""
+    values = {}
+    for line in text.splitlines():
+        name, _, rest = line.partition(":")
+        parts = rest.split()
+        if len(parts) == 2 and parts[1] == "kB":
+            values[name] = int(parts[0])
+    return values
+
+
 def server(role: str, *extra: str) -> Process:
     process = Process([sys.executable, str(REPO / "bench" / "load_servers.py"), role, *extra])
     process.read_urls()
     return process
 
 
-def start_bot(storage_url: str, org_table: Path, model_url: str, data_dir: Path, install: bool) -> Process:
+def start_bot(storage_url: str, org_table: Path, model_url: str, data_dir: Path, install: bool,
+              workers: int) -> Process:
     port = free_port()
     env = {
         **os.environ,
         "PORT": str(port), "HOST": "127.0.0.1", "LOG_LEVEL": "WARNING", "ALLOW_UNAUTHENTICATED": "1",
         "STORAGE_URL": storage_url, "DATA_DIR": str(data_dir), "ORG_TABLE": str(org_table),
         "RETENTION_EXCHANGES_DAYS": "365", "RETENTION_APPROVALS_DAYS": "365", "RETENTION_REPORTS_DAYS": "365",
-        "RATE_LIMIT_PER_MINUTE": "0", "CLIENT_UNKNOWN_POLICY": "allow",
+        "RATE_LIMIT_PER_MINUTE": "0", "CLIENT_UNKNOWN_POLICY": "allow", "WORKERS": str(workers),
         "ANTHROPIC_BASE_URL": model_url, "ANTHROPIC_API_KEY": "bench", "OPENAI_BASE_URL": f"{model_url}/v1",
         "OPENAI_API_KEY": "bench", "LLM_MAX_RETRIES": "0", "LLM_TIMEOUT_S": "30",
     }
@@ -158,9 +236,26 @@ def start_bot(storage_url: str, org_table: Path, model_url: str, data_dir: Path,
 
 
 # --- one level ---------------------------------------------------------------------------------
+MAX_MESSAGES_PER_LEVEL = 100_000
+
+
+@dataclass
+class Plan:
+    """When a level's conversations send: ``per_user`` messages each (count mode), or until
+    ``ramp_s + duration_s`` after the level's start (steady mode); never after ``timeout_s``."""
+
+    think_s: float
+    ramp_s: float
+    timeout_s: float
+    per_user: int | None = None
+    duration_s: float | None = None
+
+
 @dataclass
 class Sent:
     conversation: str
+    index: int  # which conversation of the level
+    n: int  # its nth message of the level, from 1
     kind: str
     sent: float
     done: float = 0.0
@@ -171,36 +266,44 @@ class Sent:
 @dataclass
 class Level:
     concurrency: int
-    sent: list[Sent] = field(default_factory=list)
-    wall_s: float = 0.0
-    cpu_s: float = 0.0
-    peak_rss_mb: float = 0.0
-    peak_anon_mb: float = 0.0
+    sent: list[Sent]
+    started: float
+    window: tuple[float, float]
+    usage: list[Usage]
+    peak_single_rss_mb: float
 
 
 def pick_kind(mix: dict[str, float], rng: random.Random) -> str:
     return rng.choices(list(mix), weights=list(mix.values()))[0]
 
 
-async def drive(bot_url: str, connector_url: str, users: list[User], per_user: int, prompts: dict[str, list[str]],
-                mix: dict[str, float], timeout_s: float, seed: int, think_s: float = 0.0) -> tuple[list[Sent], float]:
-    rng = random.Random(seed)
-    deadline = time.monotonic() + timeout_s
+async def drive(bot_url: str, connector_url: str, users: list[User], prompts: dict[str, list[str]],
+                mix: dict[str, float], plan: Plan, seed: int) -> tuple[list[Sent], float, tuple[float, float]]:
+    """Send the level; returns the messages, the level's start and its measured window."""
+    started = time.monotonic()
+    stop_at = started + plan.timeout_s
+    if plan.duration_s is not None:
+        stop_at = min(stop_at, started + plan.ramp_s + plan.duration_s)
     sent: list[Sent] = []
     timeout = aiohttp.ClientTimeout(total=REQUEST_TIMEOUT_S)
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0), timeout=timeout) as session:
-        async def conversation(user: User) -> None:
-            for n in range(per_user):
-                if think_s > 0:
-                    # People read an answer before they write again: an exponential pause (mean
-                    # think_s), and a uniform one before the first message so that they do not all
-                    # start at once.
-                    await asyncio.sleep(rng.expovariate(1 / think_s) if n else rng.uniform(0, think_s))
-                if time.monotonic() > deadline:
+        async def conversation(index: int, user: User) -> None:
+            nonlocal stop_at
+            rng = random.Random(f"{seed}-{index}")
+            pause = rng.uniform(0, plan.ramp_s)
+            n = 0
+            while plan.per_user is None or n < plan.per_user:
+                # Not past the level's end: a long pause would only hold the level open.
+                await asyncio.sleep(max(0.0, min(pause, stop_at - time.monotonic())))
+                now = time.monotonic()
+                if len(sent) >= MAX_MESSAGES_PER_LEVEL:
+                    stop_at = min(stop_at, now)
+                if now >= stop_at:
                     return
+                n += 1
                 kind = pick_kind(mix, rng)
                 body = message(user, connector_url, rng.choice(prompts[kind]))
-                item = Sent(body["conversation"]["id"], kind, time.monotonic())
+                item = Sent(body["conversation"]["id"], index, n, kind, time.monotonic())
                 sent.append(item)
                 try:
                     async with session.post(f"{bot_url}/api/messages", json=body) as response:
@@ -209,10 +312,12 @@ async def drive(bot_url: str, connector_url: str, users: list[User], per_user: i
                 except (TimeoutError, aiohttp.ClientError) as error:
                     item.error = type(error).__name__
                 item.done = time.monotonic()
+                pause = rng.expovariate(1 / plan.think_s) if plan.think_s > 0 else 0.0
 
-        started = time.monotonic()
-        await asyncio.gather(*(conversation(u) for u in users))
-        return sent, time.monotonic() - started
+        await asyncio.gather(*(conversation(i, u) for i, u in enumerate(users)))
+    if plan.duration_s is None:
+        return sent, started, (started, time.monotonic())
+    return sent, started, (started + plan.ramp_s, max(stop_at, started + plan.ramp_s))
 
 
 async def fetch_events(session: aiohttp.ClientSession, control: str) -> Any:
@@ -234,82 +339,131 @@ def percentile(values: list[float], q: float) -> float | None:
     return round(ordered[min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))], 1)
 
 
-def analyse(level: Level, activities: list[dict[str, Any]], model: dict[str, dict[str, float]]) -> dict[str, Any]:
+def judge(item: Sent, turn: list[dict[str, Any]], model: dict[str, dict[str, float]]) -> dict[str, Any]:
+    """One message's figures from the activities of its turn (ms; None when not measured)."""
+    figures: dict[str, Any] = {"error": "", "first_update_ms": None, "added_ms": None,
+                               "before_model_ms": None, "after_model_ms": None}
+    if item.error or not 200 <= item.status < 300:
+        return {**figures, "error": item.error or f"HTTP {item.status}"}
+    if not turn:
+        return {**figures, "error": "no reply"}
+    figures["first_update_ms"] = (turn[0]["at"] - item.sent) * 1000
+    finals = [a for a in turn if a["type"] == "message"]
+    text = " ".join(a["text"] + a["card_text"] for a in finals)
+    if not finals:
+        return {**figures, "error": "no final reply"}
+    if bot_messages.INTERNAL_ERROR in text or "chat.retry" in text:
+        return {**figures, "error": "error message" if bot_messages.INTERNAL_ERROR in text else "retry card"}
+    tag = next((a["text"].split(TAG_PREFIX, 1)[1].split()[0] for a in finals if TAG_PREFIX in a["text"]), None)
+    if tag is not None and tag in model["arrived"] and tag in model["last_token"]:
+        figures["before_model_ms"] = (model["arrived"][tag] - item.sent) * 1000
+        figures["after_model_ms"] = (finals[-1]["at"] - model["last_token"][tag]) * 1000
+        figures["added_ms"] = figures["before_model_ms"] + figures["after_model_ms"]
+    else:
+        figures["added_ms"] = (finals[-1]["at"] - item.sent) * 1000
+    figures["last_reply"] = finals[-1]["at"]
+    return figures
+
+
+def cpu_at(usage: list[Usage], at: float) -> float:
+    """The tree's CPU seconds at ``at``, interpolated between the samples around it."""
+    before = max((u for u in usage if u.at <= at), key=lambda u: u.at, default=usage[0])
+    after = min((u for u in usage if u.at >= at), key=lambda u: u.at, default=usage[-1])
+    if after.at <= before.at:
+        return before.cpu_s
+    return before.cpu_s + (after.cpu_s - before.cpu_s) * (at - before.at) / (after.at - before.at)
+
+
+def analyse(level: Level, activities: list[dict[str, Any]], model: dict[str, dict[str, float]],
+            ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The level's figures, and one trace record per message."""
     by_conversation: dict[str, list[dict[str, Any]]] = {}
     for activity in activities:
         by_conversation.setdefault(activity["conversation"], []).append(activity)
-    added: list[float] = []
-    before_model: list[float] = []
-    after_model: list[float] = []
-    first: list[float] = []
-    errors = 0
+    start, end = level.window
+    records = []
+    completed = errors = 0
+    measured: list[dict[str, Any]] = []
     for item in level.sent:
         turn = [a for a in by_conversation.get(item.conversation, []) if item.sent <= a["at"] <= item.done]
-        if item.error or not 200 <= item.status < 300 or not turn:
+        figures = judge(item, turn, model)
+        last_reply = figures.pop("last_reply", None)
+        in_window = start <= item.sent <= end
+        if figures["error"]:
             errors += 1
-            continue
-        first.append((turn[0]["at"] - item.sent) * 1000)
-        finals = [a for a in turn if a["type"] == "message"]
-        text = " ".join(a["text"] + a["card_text"] for a in finals)
-        if not finals or bot_messages.INTERNAL_ERROR in text or "chat.retry" in text:
-            errors += 1
-            continue
-        tag = next((a["text"].split(TAG_PREFIX, 1)[1].split()[0] for a in finals if TAG_PREFIX in a["text"]), None)
-        if tag is not None and tag in model["arrived"] and tag in model["last_token"]:
-            pre = (model["arrived"][tag] - item.sent) * 1000
-            post = (finals[-1]["at"] - model["last_token"][tag]) * 1000
-            before_model.append(pre)
-            after_model.append(post)
-            added.append(pre + post)
-        else:
-            added.append((finals[-1]["at"] - item.sent) * 1000)
-    completed = len(level.sent) - errors
-    return {
+        elif start <= last_reply <= end:
+            completed += 1
+        if in_window and not figures["error"]:
+            measured.append(figures)
+        records.append({
+            "conversation": item.index, "n": item.n, "kind": item.kind, "sent_s": round(item.sent - level.started, 3),
+            "in_window": in_window, "status": item.status,
+            **{k: round(v, 1) if isinstance(v, float) else v for k, v in figures.items()},
+        })
+
+    def pick(name: str) -> list[float]:
+        return [f[name] for f in measured if f[name] is not None]
+
+    window_s = end - start
+    cpu_s = cpu_at(level.usage, end) - cpu_at(level.usage, start)
+    result = {
         "concurrency": level.concurrency,
         "messages": len(level.sent),
-        "messages_per_s": round(completed / level.wall_s, 1) if level.wall_s else 0.0,
-        "added_latency_ms": {f"p{q}": percentile(added, q) for q in (50, 95, 99)},
-        "before_model_ms": {f"p{q}": percentile(before_model, q) for q in (50, 99)},
-        "after_model_ms": {f"p{q}": percentile(after_model, q) for q in (50, 99)},
-        "model_path_messages": len(before_model),
-        "first_update_ms": {f"p{q}": percentile(first, q) for q in (50, 99)},
+        "measured_messages": sum(r["in_window"] for r in records),
+        "window_s": round(window_s, 1),
+        "messages_per_s": round(completed / window_s, 1) if window_s else 0.0,
+        "added_latency_ms": {f"p{q}": percentile(pick("added_ms"), q) for q in (50, 95, 99)},
+        "before_model_ms": {f"p{q}": percentile(pick("before_model_ms"), q) for q in (50, 99)},
+        "after_model_ms": {f"p{q}": percentile(pick("after_model_ms"), q) for q in (50, 99)},
+        "model_path_messages": len(pick("before_model_ms")),
+        "first_update_ms": {f"p{q}": percentile(pick("first_update_ms"), q) for q in (50, 99)},
         "errors": errors,
-        "bot_cpu_s": round(level.cpu_s, 2),
-        "bot_cpu_percent": round(100 * level.cpu_s / level.wall_s, 1) if level.wall_s else 0.0,
-        "peak_rss_mb": round(level.peak_rss_mb, 1),
-        "peak_anon_mb": round(level.peak_anon_mb, 1),
+        "bot_cpu_s": round(cpu_s, 2),
+        "bot_cpu_percent": round(100 * cpu_s / window_s, 1) if window_s else 0.0,
+        "bot_cpu_ms_per_message": round(1000 * cpu_s / completed, 2) if completed else None,
+        "peak_rss_mb": round(max(u.pss_mb for u in level.usage), 1),
+        "peak_single_rss_mb": round(level.peak_single_rss_mb, 1),
+        "peak_anon_mb": round(max(u.anon_mb for u in level.usage), 1),
     }
+    return result, records
 
 
-async def sample_memory(process: Process, into: list[float]) -> None:
+async def sample_usage(process: Process, into: list[Usage]) -> None:
     while True:
         await asyncio.sleep(0.25)
-        into.append(process.memory_mb("RssAnon"))
+        into.append(await asyncio.to_thread(process.usage))
 
 
 async def run_levels(bot: Process, connector: Process, model: Process | None, users: list[User],
                      options: argparse.Namespace, prompts: dict[str, list[str]], mix: dict[str, float],
-                     levels: list[int]) -> list[dict[str, Any]]:
+                     levels: list[int], labels: dict[str, Any]) -> list[dict[str, Any]]:
     results = []
     async with aiohttp.ClientSession() as session:
         # Warm-up (not counted): lazy imports, dictionaries, pools, the first conversation references.
-        await drive(bot.url, connector.url, users[: min(10, len(users))], 2, prompts, mix, 60, seed=0)
+        await drive(bot.url, connector.url, users[: min(10, len(users))], prompts, mix,
+                    Plan(think_s=0.0, ramp_s=0.0, timeout_s=60.0, per_user=2), seed=0)
         for concurrency in levels:
             controls = [connector.control] + ([model.control] if model else [])
             await reset_events(session, *controls)
-            per_user = max(2, options.messages // concurrency)
-            cpu_before = bot.cpu_s()
-            anon = [bot.memory_mb("RssAnon")]
-
-            sampler = asyncio.create_task(sample_memory(bot, anon))
-            sent, wall = await drive(bot.url, connector.url, users[:concurrency], per_user, prompts, mix,
-                                     options.level_timeout, seed=concurrency, think_s=options.think)
+            plan = Plan(options.think, options.ramp, options.level_timeout, duration_s=options.duration,
+                        per_user=max(2, options.messages // concurrency) if options.duration is None else None)
+            usage = [bot.usage()]
+            sampler = asyncio.create_task(sample_usage(bot, usage))
+            sent, started, window = await drive(bot.url, connector.url, users[:concurrency], prompts, mix, plan,
+                                                seed=concurrency)
             sampler.cancel()
-            level = Level(concurrency, sent, wall, bot.cpu_s() - cpu_before, bot.memory_mb("VmHWM"), max(anon))
+            usage.append(bot.usage())
+            level = Level(concurrency, sent, started, window, usage, bot.peak_single_rss_mb())
             await asyncio.sleep(0.2)
             activities = await fetch_events(session, connector.control)
             events = await fetch_events(session, model.control) if model else {"arrived": {}, "last_token": {}}
-            results.append({**analyse(level, activities, events), "think_s": options.think})
+            result, records = analyse(level, activities, events)
+            results.append({**labels, **result, "think_s": plan.think_s, "ramp_s": plan.ramp_s,
+                            "mode": "count" if plan.duration_s is None else "steady"})
+            if options.trace:
+                with options.trace.open("a", encoding="utf-8") as trace:
+                    for record in records:
+                        trace.write(json.dumps({**labels, "concurrency": concurrency, **record}) + "\n")
             log(f"  {results[-1]}")
     return results
 
@@ -343,14 +497,15 @@ async def run_backend(backend: str, options: argparse.Namespace, connector: Proc
             storage_url = stack.enter_context(postgres_schema(options.postgres_url))
         else:
             storage_url = f"tinydb:///{tmp}/store"
-        bot = start_bot(storage_url, org, model.url, Path(tmp), options.install)
+        bot = start_bot(storage_url, org, model.url, Path(tmp), options.install, options.workers)
         stack.callback(bot.stop)
         await wait_healthy(bot.url, bot.proc.poll, bot.log, timeout_s=180.0)
-        log(f"{backend}: bot pid {bot.proc.pid} on {bot.url}")
-        results = await run_levels(bot, connector, model, users, options, prompts, mix, levels)
+        log(f"{backend}: bot pid {bot.proc.pid} on {bot.url}, processes {bot.tree()}")
+        results = await run_levels(bot, connector, model, users, options, prompts, mix, levels,
+                                   {"backend": backend, "workers": options.workers})
         if options.profile_pid_file:
             Path(options.profile_pid_file).write_text(str(bot.proc.pid))
-    return [{"backend": backend, **r} for r in results]
+    return results
 
 
 async def run_floor(options: argparse.Namespace, connector: Process, prompts: dict[str, list[str]],
@@ -358,7 +513,8 @@ async def run_floor(options: argparse.Namespace, connector: Process, prompts: di
     floor = server("floor")
     try:
         users = staff(options.floor_concurrency)
-        [result] = await run_levels(floor, connector, None, users, options, prompts, mix, [options.floor_concurrency])
+        [result] = await run_levels(floor, connector, None, users, options, prompts, mix, [options.floor_concurrency],
+                                    {"backend": "floor", "workers": 1})
     finally:
         floor.stop()
     return {"concurrency": result["concurrency"], "messages_per_s": result["messages_per_s"],
@@ -397,8 +553,15 @@ async def main() -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     parser.add_argument("--backends", default="postgresql,tinydb")
     parser.add_argument("--concurrency", default="1,10,50,200")
-    parser.add_argument("--messages", type=int, default=400, help="messages per level (at least 2 a conversation)")
-    parser.add_argument("--level-timeout", type=float, default=120.0, help="seconds a level may take")
+    parser.add_argument("--messages", type=int, default=400,
+                        help="count mode: messages per level (at least 2 a conversation)")
+    parser.add_argument("--duration", type=float,
+                        help="steady mode: seconds of the measured window, after --ramp; conversations send "
+                             "until its end")
+    parser.add_argument("--ramp", type=float,
+                        help="conversations start at uniform times in [0, RAMP] s (default: --think in count "
+                             "mode, 10 in steady mode)")
+    parser.add_argument("--level-timeout", type=float, default=120.0, help="seconds a level may send")
     parser.add_argument("--mix", default="clean=0.8,blocked=0.15,confirm=0.05")
     parser.add_argument("--model-delay", type=float, default=0.0, help="seconds before the model's first token")
     parser.add_argument("--token-rate", type=float, default=0.0, help="streamed pieces per second (0: at once)")
@@ -406,6 +569,9 @@ async def main() -> None:
     parser.add_argument("--think", type=float, default=0.0,
                         help="mean seconds a person pauses after an answer before the next message (0: none, "
                              "the bot saturated)")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="the bot's WORKERS: processes serving its port (more than 1: PostgreSQL only)")
+    parser.add_argument("--trace", type=Path, help="write one JSON line per message to this file")
     parser.add_argument("--postgres-url", default=os.environ.get("TEST_POSTGRES_URL") or DEFAULT_POSTGRES)
     parser.add_argument("--no-install", dest="install", action="store_false",
                         help="run .venv/bin/python app.py instead of scripts/start (skips scripts/install)")
@@ -414,6 +580,17 @@ async def main() -> None:
     parser.add_argument("--plot", type=Path, help="write a PNG of the figures")
     parser.add_argument("--profile-pid-file", help=argparse.SUPPRESS)
     options = parser.parse_args()
+    if options.workers < 1:
+        parser.error("--workers は 1 以上にしてください。")
+    if options.workers > 1 and options.backends != "postgresql":
+        parser.error("--workers 2 以上は PostgreSQL だけで使えます（--backends postgresql）。")
+    if options.ramp is None:
+        options.ramp = options.think if options.duration is None else 10.0
+    if options.ramp < 0 or (options.duration is not None and (
+            options.duration <= 0 or options.ramp + options.duration > options.level_timeout)):
+        parser.error("--ramp は 0 以上、--duration は正の秒数で、--ramp との和を --level-timeout 以下にしてください。")
+    if options.trace:
+        options.trace.write_text("", encoding="utf-8")
     levels = [int(c) for c in options.concurrency.split(",")]
     mix = {k: float(v) for k, v in (part.split("=") for part in options.mix.split(","))}
     prompts = load_prompts()
@@ -437,11 +614,13 @@ async def main() -> None:
         print(json.dumps(report, ensure_ascii=False))
     else:
         for r in results:
-            print(f"{r['backend']:<10} c={r['concurrency']:<4} {r['messages_per_s']:7.1f} msg/s  added p50/p95/p99 "
+            print(f"{r['backend']:<10} c={r['concurrency']:<4} workers {r['workers']}  {r['mode']} "
+                  f"{r['window_s']} s  {r['messages_per_s']:7.1f} msg/s  added p50/p95/p99 "
                   f"{r['added_latency_ms']['p50']}/{r['added_latency_ms']['p95']}/{r['added_latency_ms']['p99']} ms  "
                   f"first update p50/p99 {r['first_update_ms']['p50']}/{r['first_update_ms']['p99']} ms  "
-                  f"errors {r['errors']}/{r['messages']}  CPU {r['bot_cpu_percent']}%  peak RSS {r['peak_rss_mb']} MB "
-                  f"(anonymous {r['peak_anon_mb']} MB)")
+                  f"errors {r['errors']}/{r['messages']}  CPU {r['bot_cpu_percent']}% "
+                  f"({r['bot_cpu_ms_per_message']} ms a message)  peak memory {r['peak_rss_mb']} MB PSS "
+                  f"(anonymous {r['peak_anon_mb']} MB; largest process {r['peak_single_rss_mb']} MB RSS)")
         if floor:
             print(f"floor      c={floor['concurrency']:<4} {floor['messages_per_s']:7.1f} msg/s  latency p50/p99 "
                   f"{floor['latency_ms']['p50']}/{floor['latency_ms']['p99']} ms")
