@@ -57,6 +57,8 @@ class Rule:
     match: tuple[str, ...]
     no_match: tuple[str, ...]
     where: str
+    #: The literal words of ``terms`` (empty for a ``pattern`` rule): the kinds of data the rule names.
+    terms: tuple[str, ...] = ()
 
     def find(self, doc: Doc) -> list[Hit]:
         hits: list[Hit] = []
@@ -189,6 +191,7 @@ def _rule(node: Node, category: str, default_window: int | str) -> Rule:
         match=match,
         no_match=no_match,
         where=node.where(),
+        terms=terms,
     )
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from policy.guide.index import GuideIndex, Hit
 from policy.guide.parser import GuidelineError, parse
+from policy.guide.screening import screened_kinds
 from policy.guide.sections import Paragraph, Section, SectionTree, is_within
 from policy.guide.synonyms import load_synonyms
 
@@ -56,4 +57,4 @@ def load_guide(path: Path = DEFAULT_GUIDELINE) -> Guide:
     except OSError as error:
         raise GuidelineError(f"ガイドラインを読み込めません: {path}: {error.strerror or error}") from error
     tree = parse(text)
-    return Guide(tree, GuideIndex(tree, load_synonyms()))
+    return Guide(tree, GuideIndex(tree, load_synonyms(), screening=screened_kinds()))

@@ -23,7 +23,7 @@ from policy.guide.highlight import split
 from policy.guide.intent import Intent, addressed_elsewhere, asked, load_intents, roles
 from policy.guide.query import analyse, without_introduction
 from policy.guide.reading import Readings
-from policy.guide.sections import Section, SectionTree
+from policy.guide.sections import Section, SectionTree, is_within
 from policy.guide.synonyms import Synonyms
 from policy.guide.terms import bigrams, chunks, normalize, terms
 
@@ -58,6 +58,9 @@ INTENT_BOOST = 0.5
 # A section in a part addressed to someone other than the asker (intents.yaml ``elsewhere``: the
 # provider's duties of 第3章 for staff asking what they may do) counts this much.
 ELSEWHERE_WEIGHT = 0.6
+# The kinds of data the city's screening rules file under a section (screening.py) count this much
+# as words of its text: they say what the section covers, in the words staff use for their data.
+SCREENING_WEIGHT = 0.2
 # Weights fitted on questions.jsonl + questions-extra.jsonl only; questions-holdout-2.jsonl measures.
 
 
@@ -72,9 +75,9 @@ class Hit:
 class _Bm25:
     """BM25 over weighted term counts, with postings so a question touches only its terms."""
 
-    def __init__(self, docs: list[Counter[str]]):
+    def __init__(self, docs: list[Counter[str]], lengths: list[float] | None = None):
         self.docs = docs
-        lengths = [sum(d.values()) for d in docs]
+        lengths = [sum(d.values()) for d in docs] if lengths is None else lengths
         average = sum(lengths) / max(len(docs), 1)
         norms = [K1 * (1 - B + B * length / average) for length in lengths]
         n = len(docs)
@@ -140,7 +143,13 @@ def _weighted(counter: Counter[str], items: Iterable[str], weight: float) -> Non
 class GuideIndex:
     """Built once from the section tree; ``search`` is read-only and thread-safe."""
 
-    def __init__(self, tree: SectionTree, synonyms: Synonyms, intents: tuple[Intent, ...] | None = None):
+    def __init__(
+        self,
+        tree: SectionTree,
+        synonyms: Synonyms,
+        intents: tuple[Intent, ...] | None = None,
+        screening: Mapping[str, Iterable[str]] | None = None,
+    ):
         self.tree = tree
         self.synonyms = synonyms
         self.intents = load_intents() if intents is None else intents
@@ -184,12 +193,17 @@ class GuideIndex:
             self._addressed.append(roles(self.intents, "", title + " " + around))
             word_docs.append(words)
             char_docs.append(chars)
+        # Lengths stay those of the section's own words: the screening field says what a section
+        # covers, it does not make its text any longer.
+        lengths = [sum(d.values()) for d in word_docs]
+        for words, kinds in zip(word_docs, self._screened_kinds(screening or {}), strict=True):
+            _weighted(words, kinds, SCREENING_WEIGHT)
         # A title states its section's concepts together too (a form's title names what the form is).
         self._sentence_terms = [
             [frozenset(self._terms(title))] + [s.terms for p in self.sentences[leaf.id] for s in p]
             for leaf, title in zip(self.leaves, self._titles, strict=True)
         ]
-        self._words = _Bm25(word_docs)
+        self._words = _Bm25(word_docs, lengths)
         self._chars = _Bm25(char_docs)
         self._readings = Readings([*self._words.idf, *synonyms.replacements])
 
@@ -203,6 +217,17 @@ class GuideIndex:
         subject = max(first[0].terms, key=len)
         keys = [normalize(row[0]) for p in leaf.paragraphs if p.kind == "table" for row in p.rows[1:] if row]
         return [subject + key for key in keys if _ROW_KEY.fullmatch(key)]
+
+    def _screened_kinds(self, screening: Mapping[str, Iterable[str]]) -> list[list[str]]:
+        """Terms of the kinds of data the screening rules file under each leaf (or a section above it);
+        each kind is read on its own, so that no compound joins the end of one to the next."""
+        out: list[list[str]] = [[] for _ in self.leaves]
+        for section, kinds in screening.items():
+            found = [self._terms(normalize(kind)) for kind in kinds]
+            for i, leaf in enumerate(self.leaves):
+                if is_within(leaf.id, section):
+                    out[i].extend(t for terms in found for t in terms)
+        return out
 
     def idf(self, words: Iterable[str]) -> dict[str, float]:
         """Rarity of each known term, for choosing the sentences to highlight."""

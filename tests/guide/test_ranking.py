@@ -15,6 +15,8 @@ import pytest
 
 from policy.guide import is_within
 from policy.guide.cli import answer_line
+from policy.guide.index import GuideIndex
+from policy.guide.synonyms import load_synonyms
 from tests.guide.conftest import QUESTIONS, REPO
 
 EXTRA = QUESTIONS.with_name("questions-extra.jsonl")
@@ -171,6 +173,14 @@ def test_a_term_inside_a_longer_title_only_qualifies_it(guide):
     hits = guide.search("生成AI総合案内チャットボットってなに")
     assert hits[0].section.id == "用語(※6)" and hits[0].exact
     assert not any(h.exact for h in hits if h.section.id == "様式4")
+
+
+def test_the_screening_rules_say_what_data_a_prohibition_covers(guide, tree):
+    # ケース記録 and 生活保護 are not words of 2章5-1(1); the city's screening rule for welfare data
+    # files them under it. Without the rule data the question goes to the provider's log checks.
+    question = "生活保護のケース記録をAIで要約していい?"
+    assert guide.search(question)[0].section.id == "2章5-1(1)"
+    assert GuideIndex(tree, load_synonyms()).search(question)[0].section.id != "2章5-1(1)"
 
 
 def test_nothing_found_is_an_empty_answer(guide):
