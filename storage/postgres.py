@@ -321,22 +321,10 @@ class PostgresStore:
                 await conn.execute(sql.SQL("VACUUM {}").format(sql.Identifier(table)))
 
     async def hit(self, bucket: str, window_s: float) -> int:
-        params = {"b": bucket, "w": window_s}
-        async with self._pool.connection() as conn, conn.transaction():
-            # Hits on one bucket take turns, so concurrent requests on several instances each see
-            # the others' events (a snapshot alone would let a burst through uncounted).
-            await conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(current_schema() || ':hit:' || %(b)s, 0))",
-                               params)
-            await conn.execute(
-                "DELETE FROM hits WHERE bucket = %(b)s AND at <= clock_timestamp() - make_interval(secs => %(w)s)", params
-            )
-            await conn.execute("INSERT INTO hits (bucket, at) VALUES (%(b)s, clock_timestamp())", params)
-            cursor = await conn.execute(
-                "SELECT count(*) FROM hits WHERE bucket = %(b)s AND at > clock_timestamp() - make_interval(secs => %(w)s)",
-                params,
-            )
-            row = await cursor.fetchone()
-        return int(row[0]) if row else 0
+        # One statement (migration 0004): hits on one bucket take turns under an advisory lock, so
+        # concurrent requests on several instances each see the others' events.
+        rows = await self._fetch("SELECT storage_hit(%s, %s)", (bucket, window_s))
+        return int(rows[0][0])
 
     async def try_lease(self, name: str, owner: str, ttl_s: float) -> bool:
         rows = await self._fetch(
