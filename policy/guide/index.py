@@ -223,7 +223,9 @@ class GuideIndex:
         each kind is read on its own, so that no compound joins the end of one to the next."""
         out: list[list[str]] = [[] for _ in self.leaves]
         for section, kinds in screening.items():
-            found = [self._terms(normalize(kind)) for kind in kinds]
+            # An English phrase (what should we do, undisclosed to other) is a kind only as a whole:
+            # its words one by one are the to/of/we of any English question.
+            found = [self._terms(k) for k in map(normalize, kinds) if not (k.isascii() and " " in k)]
             for i, leaf in enumerate(self.leaves):
                 if is_within(leaf.id, section):
                     out[i].extend(t for terms in found for t in terms)

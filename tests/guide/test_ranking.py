@@ -181,6 +181,8 @@ def test_the_screening_rules_say_what_data_a_prohibition_covers(guide, tree):
     question = "生活保護のケース記録をAIで要約していい?"
     assert guide.search(question)[0].section.id == "2章5-1(1)"
     assert GuideIndex(tree, load_synonyms()).search(question)[0].section.id != "2章5-1(1)"
+    # An English phrase of a rule (undisclosed to other → 2章5-1(2)) names nothing by its "to".
+    assert guide.search("Can I paste a resident's personal details into ChatGPT to write to them?")[0].section.id == "2章5-1(1)"
 
 
 def test_nothing_found_is_an_empty_answer(guide):
