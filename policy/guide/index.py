@@ -223,8 +223,8 @@ class GuideIndex:
         each kind is read on its own, so that no compound joins the end of one to the next."""
         out: list[list[str]] = [[] for _ in self.leaves]
         for section, kinds in screening.items():
-            # An English phrase (what should we do, undisclosed to other) is a kind only as a whole:
-            # its words one by one are the to/of/we of any English question.
+            # An English phrase (what should we do, undisclosed to other) is left out: its words one
+            # by one are the to/of/we of any English question. Single words (NDA, DV) stay.
             found = [self._terms(k) for k in map(normalize, kinds) if not (k.isascii() and " " in k)]
             for i, leaf in enumerate(self.leaves):
                 if is_within(leaf.id, section):

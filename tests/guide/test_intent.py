@@ -41,6 +41,9 @@ def intents():
         ("うちの課でも使いたい。まず何すればいい?", "procedure"),
         ("市民向けにAIサービスを出すとき", "provider"),
         ("チャットボットの改善って業者にお願いできるの?", "provider"),
+        ("ChatGPTってどういうサービス?", "about"),
+        ("中身はどこの会社のAIなの?", "about"),
+        ("ざっくり何ができるもの?", "about"),
     ],
 )
 def test_a_question_shows_its_intent(intents, question, intent):
@@ -95,6 +98,12 @@ def test_a_question_on_the_rules_themselves_gets_where_they_speak_of_themselves(
     # 目的 alone also names 3章1-1(2) 「目的外利用の検証」.
     assert guide.search("このルールの目的はなんですか")[0].section.id == "1章3"
     assert guide.search("このガイドラインはいつ見直されるの?")[0].section.id == "5章"
+
+
+def test_what_a_service_is_is_answered_by_its_basic_information(guide):
+    # 2章2-1(1) 基本情報 describes ChatGPT; its name is also in the scope (2章1-1) and the risks (2章3-1).
+    assert guide.search("ChatGPTって何ができるサービス?")[0].section.id == "2章2-1(1)"
+    assert guide.search("チャットGPTってどこの会社のサービス?")[0].section.id == "2章2-1(1)"
 
 
 def test_kana_spellings_share_bigrams():
