@@ -59,8 +59,9 @@ workers ``app.py`` forks after start-up, PostgreSQL only), found through
 
 ``--trace FILE`` writes one JSON line per message of every level (the floor's too): backend,
 concurrency, workers, conversation (its index), n (1 = its first message of the level), kind,
-sent_s (from the level's start), in_window, status, error ("" when none), first_update_ms,
-added_ms, before_model_ms, after_model_ms (null when not measured), so a tail can be explained.
+sent_s (from the level's start), sent_monotonic (the same as ``time.monotonic()``, to line up with
+other recordings), in_window, status, error ("" when none), first_update_ms, added_ms,
+before_model_ms, after_model_ms (null when not measured), so a tail can be explained.
 
 The floor is the same driver at ``--floor-concurrency`` against a plain aiohttp handler that
 posts one reply (``load_servers.py floor``). Not part of the test suite.
@@ -397,6 +398,7 @@ def analyse(level: Level, activities: list[dict[str, Any]], model: dict[str, dic
             measured.append(figures)
         records.append({
             "conversation": item.index, "n": item.n, "kind": item.kind, "sent_s": round(item.sent - level.started, 3),
+            "sent_monotonic": round(item.sent, 3),
             "in_window": in_window, "status": item.status,
             **{k: round(v, 1) if isinstance(v, float) else v for k, v in figures.items()},
         })
@@ -505,6 +507,8 @@ async def run_backend(backend: str, options: argparse.Namespace, connector: Proc
                                    {"backend": backend, "workers": options.workers})
         if options.profile_pid_file:
             Path(options.profile_pid_file).write_text(str(bot.proc.pid))
+        if any(r["errors"] for r in results):  # the log goes with the temporary folder
+            log(f"{backend}: errors; the end of the bot's log:\n{bot.log.read_text(errors='replace')[-4000:]}")
     return results
 
 
