@@ -23,12 +23,13 @@ from typing import NoReturn
 
 from aiohttp import web
 from botbuilder.core import TurnContext
-from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
+from botbuilder.integration.aiohttp import ConfigurationBotFrameworkAuthentication
 from botframework.connector.auth import AuthenticationConstants
 
 import admin
 import policy
 from bot import downloads, messages
+from bot.adapter import CityAdapter
 from bot.clients import ReusedClients
 from bot.endpoint import MessagesEndpoint
 from bot.handlers import approvals, chat
@@ -159,7 +160,7 @@ def create_app(settings: Settings) -> web.Application:
         raise StartupError(str(error)) from error
     # One connector client per service URL instead of one per turn (bot/clients.py; bench/load.py).
     auth = ReusedClients(ConfigurationBotFrameworkAuthentication(bot_framework_configuration(settings)))
-    adapter = CloudAdapter(auth)
+    adapter = CityAdapter(auth)
 
     async def on_turn_error(context: TurnContext, error: Exception) -> None:
         log.error("turn failed: %s", type(error).__name__, exc_info=error)
