@@ -61,6 +61,10 @@ ELSEWHERE_WEIGHT = 0.6
 # The kinds of data the city's screening rules file under a section (screening.py) count this much
 # as words of its text: they say what the section covers, in the words staff use for their data.
 SCREENING_WEIGHT = 0.2
+# The name of the service a section's 「本生成AI」 refers back to counts this much as words of its text
+# (the middle of 0.3-0.7, which measured the same on the development sets; 1.0 crowds 第3章 into
+# every question about the chatbot).
+REFERENCE_WEIGHT = 0.5
 # Weights fitted on questions.jsonl + questions-extra.jsonl only; questions-holdout-2.jsonl measures.
 
 
@@ -165,6 +169,7 @@ class GuideIndex:
         # The services the rules cover, as their scope names them in 「」 (ChatGPT, 生成AI総合案内
         # チャットボット), and the ones each section's headings are about (2章2-1 ChatGPTの機能 …).
         self._services = frozenset(n for t in self._texts if _SCOPE.search(t) for n in _QUOTED_NAME.findall(t))
+        referred = self._referred_services(tree)
         self._about: list[frozenset[str]] = []
         word_docs: list[Counter[str]] = []
         char_docs: list[Counter[str]] = []
@@ -172,11 +177,12 @@ class GuideIndex:
         self._roles: list[frozenset[str]] = []  # the kinds of answer it gives (intents.yaml)
         self._elsewhere: list[frozenset[str]] = []  # the intents whose askers it does not address
         self._addressed: list[frozenset[str]] = []  # the intents its headings answer (用語解説, 提供者として)
-        for leaf, body in zip(self.leaves, self._texts, strict=True):
+        for leaf, body, service in zip(self.leaves, self._texts, referred, strict=True):
             title = normalize(leaf.title or "")
             around = normalize(" ".join(_context(tree, leaf)))
             words: Counter[str] = Counter()
             _weighted(words, self._terms(body), 1.0)
+            _weighted(words, self._terms(service), REFERENCE_WEIGHT)
             _weighted(words, self._terms(title), TITLE_WEIGHT)
             _weighted(words, self._terms(around), ANCESTOR_TITLE_WEIGHT)
             _weighted(words, self._row_names(leaf, title), 1.0)
@@ -206,6 +212,20 @@ class GuideIndex:
         self._words = _Bm25(word_docs, lengths)
         self._chars = _Bm25(char_docs)
         self._readings = Readings([*self._words.idf, *synonyms.replacements])
+
+    def _referred_services(self, tree: SectionTree) -> list[str]:
+        """The service each leaf's 「本生成AI」「当生成AI」 refers to, when its text does not name one:
+        the one last named in its chapter before it (3章1-1(1) names 生成AI総合案内チャットボット and
+        3章1-3(1) 「本生成AIに入力された内容」 is about it); empty when none is."""
+        out: list[str] = []
+        last: dict[str, str] = {}  # chapter id -> the service its text named last
+        for leaf, text in zip(self.leaves, self._texts, strict=True):
+            chapter = next(iter(tree.ancestors(leaf.id)), leaf).id
+            named = [n for n in self._services if n in text]
+            if len(named) == 1:
+                last[chapter] = named[0]
+            out.append(last.get(chapter, "") if not named and _REFERENCE.search(text) else "")
+        return out
 
     def _row_names(self, leaf: Section, title: str) -> list[str]:
         """What the rows of a section's tables are called: the subject of its title with each row's
@@ -314,6 +334,8 @@ class _Shares:
 
 
 _QUOTED_NAME = re.compile(r"「(.+?)」")
+# How the rules refer back to a service named before: 本生成 AI, 当生成 AI システム.
+_REFERENCE = re.compile(r"[本当]生成ai")
 
 
 def _names(core: str, title: str) -> bool:

@@ -106,6 +106,12 @@ def test_what_a_service_is_is_answered_by_its_basic_information(guide):
     assert guide.search("チャットGPTってどこの会社のサービス?")[0].section.id == "2章2-1(1)"
 
 
+def test_a_section_referring_back_to_a_service_is_about_it(guide):
+    # 3章1-3(1) says 「本生成AIに入力された内容」; 3章1-1(1) named the chatbot before it. Without the
+    # reference resolved, 2章4 (the staff's input) came first.
+    assert guide.search("チャットボットに入力された内容は何に使っていいの?")[0].section.id == "3章1-3(1)"
+
+
 def test_kana_spellings_share_bigrams():
     assert fold("チャットジーピーティー") == fold("ちゃっとじーぴーてぃー") == fold("チヤツトジピテイ")
     assert set(bigrams("ちゃっと")) == set(bigrams("チャット"))
