@@ -304,12 +304,13 @@ class GuideIndex:
             if self._pointer[i]:
                 score *= POINTER_WEIGHT
             matched = tuple(t for t in weights if t in doc)
-            exact = not self._pointer[i] and (
-                any(p in self._texts[i] for p in query.phrases) or _names(query.core, self._titles[i])
-            )
-            hits.append(Hit(leaf, score, matched, exact))
-        hits.sort(key=lambda h: (h.exact, h.score), reverse=True)
-        return hits[:limit]
+            # A question naming a section by its title (「パブリシティ権ってなに」, 「権利侵害」って、どの
+            # 権利の話?) asks for it before any section that merely uses the words.
+            titled = not self._pointer[i] and (_names(query.core, self._titles[i]) or self._titles[i] in query.quoted)
+            exact = titled or (not self._pointer[i] and any(p in self._texts[i] for p in query.phrases))
+            hits.append((titled, Hit(leaf, score, matched, exact)))
+        hits.sort(key=lambda t: (t[1].exact, t[0], t[1].score), reverse=True)
+        return [h for _, h in hits[:limit]]
 
 
 class _Shares:

@@ -38,6 +38,7 @@ class Query:
     concepts: tuple[dict[str, float], ...]  # one per word or synonym of the question
     phrases: tuple[str, ...]  # quoted parts and the whole question, to find verbatim
     core: str  # the question without 「とは」「って何」…
+    quoted: tuple[str, ...] = ()  # the parts in 「」 or quotes, normalised
 
     @property
     def weights(self) -> dict[str, float]:
@@ -68,7 +69,7 @@ def analyse(question: str, synonyms: Synonyms) -> Query:
     quoted = [normalize(q) for q in _QUOTED.findall(question)]
     whole = normalize(question).rstrip(_END)
     phrases = tuple(p for p in [*quoted, whole] if len(p) >= MIN_PHRASE)
-    return Query(text, tuple(concepts), phrases, _core(whole, synonyms.frames))
+    return Query(text, tuple(concepts), phrases, _core(whole, synonyms.frames), tuple(quoted))
 
 
 def _chunks(text: str, synonyms: Synonyms) -> list[Chunk]:

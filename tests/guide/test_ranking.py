@@ -161,6 +161,12 @@ def test_a_question_naming_a_term_gets_its_glossary_entry(guide):
     assert guide.search("ブレインストーミングとは")[0].section.id == "用語(※10)"
 
 
+def test_a_term_quoted_as_a_glossary_title_gets_its_entry(guide):
+    # The sections using the words verbatim are exact hits too; the entry the quote names comes first.
+    assert guide.search("ルールにある「権利侵害」はどういう範囲?")[0].section.id == "用語(※13)"
+    assert guide.search("「会話型AI」はどの範囲のこと?")[0].section.id == "用語(※9)"
+
+
 def test_a_question_naming_a_form_gets_the_form(guide):
     # A title states its section like a sentence: the form's title, not the procedure naming it.
     assert guide.search("ChatGPT利用申請書の様式はどこ")[0].section.id == "様式1"
