@@ -22,11 +22,13 @@ Also part of the contract (storage/README.md has the rest):
 * ``count(kind)`` with no ``by`` returns ``{(): n}``, also when n is 0.
 * ``hit`` is shared by all instances on PostgreSQL; on TinyDB (one process) it lives in memory.
 * Open with ``storage.open_store(url)``, then ``await store.open()``.
+* ``get_many`` reads several documents in one round trip (``storage.snapshot`` serves them to
+  code that reads one at a time).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
@@ -53,6 +55,9 @@ class Store(Protocol):
 
     # --- documents -------------------------------------------------------------------
     async def get(self, kind: str, key: str) -> Doc | None: ...
+
+    async def get_many(self, keys: Sequence[tuple[str, str]]) -> list[Doc | None]:
+        """The documents ``(kind, key)``, in order (None where missing), read in one step."""
 
     async def put(self, kind: str, key: str, doc: Doc) -> None:
         """Create or replace. Sets ``updated_at`` (and ``created_at`` on first write)."""

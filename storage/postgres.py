@@ -139,6 +139,14 @@ class PostgresStore:
         rows = await self._fetch("SELECT doc FROM documents WHERE kind = %s AND key = %s", (check_kind(kind), key))
         return rows[0][0] if rows else None
 
+    async def get_many(self, keys: Sequence[tuple[str, str]]) -> list[Doc | None]:
+        rows = await self._fetch(
+            "SELECT d.doc FROM unnest(%s::text[], %s::text[]) WITH ORDINALITY AS k (kind, key, n)"
+            " LEFT JOIN documents d ON d.kind = k.kind AND d.key = k.key ORDER BY k.n",
+            ([check_kind(kind) for kind, _ in keys], [key for _, key in keys]),
+        )
+        return [row[0] for row in rows]
+
     async def put(self, kind: str, key: str, doc: Doc) -> None:
         now = datetime.now(UTC)
         doc = plain(doc)

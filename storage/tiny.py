@@ -21,7 +21,7 @@ import random
 import threading
 import time
 from collections import OrderedDict, deque
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
@@ -189,6 +189,9 @@ class TinyStore:
     async def get(self, kind: str, key: str) -> Doc | None:
         return await self._run(self._get, check_kind(kind), key)
 
+    async def get_many(self, keys: Sequence[tuple[str, str]]) -> list[Doc | None]:
+        return await self._run(self._get_many, [(check_kind(kind), key) for kind, key in keys])
+
     async def put(self, kind: str, key: str, doc: Doc) -> None:
         await self._run(self._put, check_kind(kind), key, plain(doc))
 
@@ -207,6 +210,11 @@ class TinyStore:
         with self._docs.log.lock:
             doc = self._docs.kind(kind).raw(key)
             return clone(doc) if doc is not None else None
+
+    def _get_many(self, keys: list[tuple[str, str]]) -> list[Doc | None]:
+        with self._docs.log.lock:
+            found = [self._docs.kind(kind).raw(key) for kind, key in keys]
+            return [clone(doc) if doc is not None else None for doc in found]
 
     def _put(self, kind: str, key: str, doc: Doc) -> None:
         table = self._docs.kind(kind)

@@ -18,6 +18,7 @@ from typing import Any
 
 from org import Directory, Person
 from storage.base import Store
+from storage.snapshot import Reader
 from workflows import permissions
 from workflows.forms import CONTACT_REGEX, JST, Field, FormResult, validate
 
@@ -193,7 +194,7 @@ async def trained(store: Store, user_ids: list[str]) -> set[str]:
     return {u for u in user_ids if await store.get(TRAININGS, u)}
 
 
-async def chatgpt_missing(store: Store, person: Person) -> list[str]:
+async def chatgpt_missing(store: Reader, person: Person) -> list[str]:
     """What is still missing before ChatGPT opens for the person (empty: nothing)."""
     missing = []
     if not await store.get(BRIEFINGS, person.department):

@@ -19,6 +19,8 @@ from llm import SERVICES, Message
 from policy.masking import is_masked_out
 from policy.model import Screening, Verdict
 from storage.base import Store
+from storage.snapshot import Reader, Snapshot
+from workflows import permissions
 
 USERS = "users"
 HISTORY = "history"
@@ -36,8 +38,18 @@ SYSTEM_PROMPT = (
 )
 
 
+# --- what every message reads ------------------------------------------------------------------
+async def read_for_message(store: Store, user_id: str) -> Snapshot:
+    """The person's chosen service and, for each service (the choice is not known before), their
+    permission and history: one round trip instead of three for every message (issue 9)."""
+    keys = [(USERS, user_id)] if user_id else []
+    for service in SERVICES if user_id else ():
+        keys += [(permissions.KIND, permissions.key(user_id, service)), (HISTORY, _history_key(user_id, service))]
+    return await Snapshot.read(store, keys)
+
+
 # --- service choice --------------------------------------------------------------------------
-async def chosen_service(store: Store, user_id: str, default: str) -> str:
+async def chosen_service(store: Reader, user_id: str, default: str) -> str:
     doc = await store.get(USERS, user_id) if user_id else None
     service = (doc or {}).get("service")
     return service if service in SERVICES else default
@@ -82,7 +94,7 @@ class History:
         return [Message(t["role"], t["content"]) for t in _within_budget(self.turns, budget)]  # type: ignore[arg-type]
 
 
-async def history(store: Store, user_id: str, service: str) -> History:
+async def history(store: Reader, user_id: str, service: str) -> History:
     doc = await store.get(HISTORY, _history_key(user_id, service)) if user_id else None
     return History(user_id, service, (doc or {}).get("turns", []), (doc or {}).get("updated_at"))
 

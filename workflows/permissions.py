@@ -13,6 +13,7 @@ from typing import Any
 
 from org import Person
 from storage.base import Store
+from storage.snapshot import Reader
 
 KIND = "permissions"
 GRANTED = "granted"
@@ -30,7 +31,7 @@ class Permission:
     doc: dict[str, Any] | None = None
 
 
-async def permission(store: Store, person: Person, service: str) -> Permission:
+async def permission(store: Reader, person: Person, service: str) -> Permission:
     doc = await store.get(KIND, key(person.aad_object_id, service))
     if doc is not None:
         return Permission(doc.get("state") == GRANTED, "bot", doc)

@@ -28,9 +28,9 @@ from cards.messages import info_card
 from org import DX_ADMIN, SERVICES, Person
 from policy.categories import categories
 from policy.model import Screening, Verdict
+from storage.snapshot import Reader
 from workflows import applications, approvals, permissions
 from workflows.approvals import APPROVED, CONFIRM, PERMISSION, ApprovalError, service_name
-from workflows.chat import chosen_service
 from workflows.forms import validate
 
 log = logging.getLogger(__name__)
@@ -90,20 +90,22 @@ async def _card(services: Services, doc: dict[str, Any], view: View) -> dict[str
 
 # --- the gate (called by the chat path before a prompt is screened) -----------------------------
 
-async def admit(turn: Turn, service: str) -> Person | None:
+async def admit(turn: Turn, service: str, reads: Reader | None = None) -> Person | None:
     """The person, when they may use ``service`` now; otherwise they are told why (and get the
-    利用許可 request card when that is what is missing) and None is returned."""
+    利用許可 request card when that is what is missing) and None is returned. ``reads``: the
+    documents the message read at its start (``chat.read_for_message``), else the store."""
     services = turn.services
+    reader = reads or services.store
     person = await services.org.person(turn.actor.aad_object_id)
     if person is None:
         await turn.send_text(NOT_IN_TABLE)
         return None
     if service == "chatgpt":
-        missing = await applications.chatgpt_missing(services.store, person)
+        missing = await applications.chatgpt_missing(reader, person)
         if missing:
             await turn.send_text(CHATGPT_MISSING.format(items="\n".join(f"- {m}" for m in missing)))
             return None
-    state = await permissions.permission(services.store, person, service)
+    state = await permissions.permission(reader, person, service)
     if state.granted:
         return person
     await offer_request(turn, person, service, revoked=state.source == "bot")
@@ -205,7 +207,7 @@ def _findings(screening: Screening) -> list[dict[str, str]]:
              "section": f.section, "reason": f.reason} for f in screening.findings]
 
 
-async def hold_for_approval(turn: Turn, text: str, screening: Screening) -> None:
+async def hold_for_approval(turn: Turn, text: str, screening: Screening, service: str) -> None:
     """Keep a ``confirm`` message for the 所属長; nothing is sent to the service until 承認.
 
     The original text is stored with the request (it is what will be sent) and removed when
@@ -220,7 +222,6 @@ async def hold_for_approval(turn: Turn, text: str, screening: Screening) -> None
     if manager is None:
         await turn.send_text(NO_MANAGER)
         return
-    service = await chosen_service(services.store, person.aad_object_id, services.settings["DEFAULT_SERVICE"])
     doc = await approvals.open_request(
         services.store, type=CONFIRM, requester=person, approver=manager, service=service,
         expiry=_expiry(services), requester_mri=turn.actor.channel_user_id,

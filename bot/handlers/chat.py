@@ -106,9 +106,12 @@ async def on_prompt(turn: Turn) -> None:
     # visible update); it tells nothing of the screening. The reply closes it, whatever it is.
     await _progress(turn)
     # 4, 7-1: only people in the org table with permission for their service get further.
-    # Read once per message and handed on (each read is a database round trip).
-    service = await _service_of(turn)
-    if await approvals.admit(turn, service) is None:
+    # The chosen service, its permission and its history are read once, together, and handed on.
+    settings = turn.services.settings
+    user_id = turn.actor.aad_object_id
+    reads = await chat.read_for_message(turn.services.store, user_id)
+    service = await chat.chosen_service(reads, user_id, settings["DEFAULT_SERVICE"])
+    if await approvals.admit(turn, service, reads) is None:
         return
     started = time.monotonic()
     screening = screen(text)
@@ -118,10 +121,11 @@ async def on_prompt(turn: Turn) -> None:
     elif screening.verdict == Verdict.CONFIRM:
         exchange = await _exchange(turn, text, screening, service, "held")
         exchange.latency_ms = {"screen": screen_ms, "first_token": None, "total": _ms(received)}
-        await approvals.hold_for_approval(turn, text, screening)  # 2章4: the 所属長 decides
+        await approvals.hold_for_approval(turn, text, screening, service)  # 2章4: the 所属長 decides
         await chat.record(turn.services.store, exchange)
     else:
-        await forward(turn, text, screening, received=received, screen_ms=screen_ms, service=service)
+        await forward(turn, text, screening, received=received, screen_ms=screen_ms, service=service,
+                      earlier=await chat.history(reads, user_id, service))
 
 
 async def block(turn: Turn, text: str, screening: Screening, received: float, screen_ms: int, service: str) -> None:
@@ -143,9 +147,12 @@ async def block(turn: Turn, text: str, screening: Screening, received: float, sc
 
 async def forward(
     turn: Turn, text: str, screening: Screening, *, received: float | None = None, screen_ms: int | None = None,
-    service: str | None = None,
+    service: str | None = None, earlier: chat.History | None = None,
 ) -> None:
-    """Send a screened prompt to the person's service and stream the answer into this conversation."""
+    """Send a screened prompt to the person's service and stream the answer into this conversation.
+
+    ``earlier``: the conversation with ``service`` as read at the message's start, else read here.
+    """
     received = received if received is not None else time.monotonic()
     stream = await _progress(turn)
     services = turn.services
@@ -168,7 +175,8 @@ async def forward(
         return
 
     budget = settings.int("HISTORY_CHAR_BUDGET")
-    earlier = await chat.history(store, user_id, service)
+    if earlier is None or earlier.service != service:
+        earlier = await chat.history(store, user_id, service)
     messages = [*earlier.messages(budget), Message("user", text)]
     raw = ""
     model = provider.model

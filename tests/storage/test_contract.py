@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from storage import Store
+from storage.snapshot import Snapshot
 from tests.storage.conftest import OpenStore
 
 NOW = datetime.now(UTC)
@@ -42,6 +43,33 @@ async def test_returned_documents_are_copies(store: Store) -> None:
     got["turns"].clear()
     again = await store.get("history", "u1:chatbot")
     assert again is not None and again["turns"] == [{"role": "user", "text": "こんにちは"}]
+
+
+async def test_get_many_reads_several_documents_in_order(store: Store) -> None:
+    await store.put("users", "u1", {"service": "chatgpt"})
+    await store.put("history", "u1:chatbot", {"turns": [{"role": "user", "content": "こんにちは"}]})
+    found = await store.get_many([("history", "u1:chatbot"), ("users", "nobody"), ("users", "u1"), ("users", "u1")])
+    assert [d["turns"] if d else None for d in found[:2]] == [[{"role": "user", "content": "こんにちは"}], None]
+    assert found[2]["service"] == found[3]["service"] == "chatgpt" and "updated_at" in found[2]
+    found[2]["service"] = "changed"
+    assert (await store.get("users", "u1"))["service"] == "chatgpt"  # copies
+    assert await store.get_many([]) == []
+    with pytest.raises(ValueError):
+        await store.get_many([("../etc", "u1")])
+
+
+async def test_a_snapshot_hands_out_what_it_read_and_reads_the_rest(store: Store) -> None:
+    await store.put("users", "u1", {"service": "chatgpt"})
+    snapshot = await Snapshot.read(store, [("users", "u1"), ("users", "u2")])
+    await store.put("users", "u1", {"service": "chatbot"})
+    await store.put("users", "u2", {"service": "chatbot"})
+    await store.put("users", "u3", {"service": "chatbot"})
+    first = await snapshot.get("users", "u1")
+    assert first["service"] == "chatgpt"  # as read
+    first["service"] = "changed"
+    assert (await snapshot.get("users", "u1"))["service"] == "chatgpt"  # copies
+    assert await snapshot.get("users", "u2") is None  # missing when read
+    assert (await snapshot.get("users", "u3"))["service"] == "chatbot"  # not read together: from the store
 
 
 async def test_update_merges_only_when_expectation_holds(store: Store) -> None:
