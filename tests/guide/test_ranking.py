@@ -74,11 +74,11 @@ def test_top1_and_top3(guide):
 def test_extra_questions_do_not_regress(guide):
     """100 questions written in four batches after the ranking was built. First-pass top-1 per batch
     (before the vocabulary gaps each showed were filled) was 0.72, 0.60, 0.52 and 0.45: the fair
-    estimate for unseen questions. Tuned on since; 0.940 / 1.000 measured. Kept as a floor against
-    regressions."""
+    estimate for unseen questions. Tuned on since; 0.960 / 1.000 measured (fourth round). Kept as a
+    floor against regressions."""
     top1, top3, misses = _score(guide, _questions(EXTRA))
     print(f"questions-extra.jsonl: top-1 {top1:.3f}, top-3 {top3:.3f}")
-    assert top1 >= 0.90, "\n".join(misses)
+    assert top1 >= 0.93, "\n".join(misses)
     assert top3 >= 0.97, "\n".join(misses)
 
 
@@ -87,17 +87,18 @@ def test_extra_questions_do_not_regress(guide):
     [
         # 104 questions on every part of the rules, written and committed before the ranking was
         # tuned again. Untuned it measured 0.740 / 0.875, then 0.750 / 0.923; since then its misses
-        # were read and it measures 0.913 / 0.990.
-        (HOLDOUT_2, 80, (0.88, 0.97)),
+        # were read and it measures 0.913 / 0.990; 0.942 / 0.990 after the fourth round (screening
+        # rule data, 'about' intent, 本生成AI resolved, quoted titles).
+        (HOLDOUT_2, 80, (0.91, 0.97)),
         # 100 questions written by another engineer during the second round of ranking work and
         # scored once, unseen, at its end: 0.750 / 0.880 before it (e269068), 0.800 / 0.890 after.
-        # A development set since the third round: 0.910 / 0.980.
-        (HOLDOUT_3, 80, (0.87, 0.95)),
+        # A development set since the third round: 0.910 / 0.980; 0.940 / 0.990 after the fourth.
+        (HOLDOUT_3, 80, (0.91, 0.96)),
         # 80 questions written from the guideline alone by another engineer (the same draw as
         # holdout-4), a development set of the third round: 0.588 / 0.750 before it (9be9b2a),
         # 0.613 / 0.775 after its first, general changes (before its misses were read), 0.825 /
-        # 0.950 at its end.
-        (PROBE_4, 60, (0.78, 0.92)),
+        # 0.950 at its end; 0.887 / 0.950 after the fourth.
+        (PROBE_4, 60, (0.85, 0.92)),
     ],
     ids=["holdout-2", "holdout-3", "probe-4"],
 )
@@ -117,8 +118,8 @@ def test_development_questions(guide, tree, path, least, floors):
     ("path", "floors", "measured"),
     [
         # Drawn with probe-4 from one pool of 180; scored twice: 0.690 / 0.830 before the third
-        # round (9be9b2a), 0.710 / 0.840 at its end.
-        (HOLDOUT_4, (0.68, 0.81), (0.710, 0.840)),
+        # round (9be9b2a), 0.710 / 0.840 at its end, 0.750 / 0.860 at the fourth round's end.
+        (HOLDOUT_4, (0.72, 0.83), (0.750, 0.860)),
         # Written after the third round; scored once, with the ranking of 1a07a29.
         (HOLDOUT_5, (0.82, 0.90), (0.850, 0.930)),
     ],
