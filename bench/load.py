@@ -47,6 +47,9 @@ workers ``app.py`` forks after start-up, PostgreSQL only), found through
 
 * bot CPU: utime + stime of them all (and of children they reaped), interpolated at the window's
   edges; ``bot_cpu_ms_per_message`` divides it by the messages completed in the window.
+  ``machine_cpu_percent`` is what every process used in the window (``/proc/stat``; like
+  ``bot_cpu_percent``, in % of one CPU, so 200 is both CPUs of a 2-CPU machine busy): near the
+  maximum, others' work starved the bot and its latency says little about the bot.
 * ``peak_rss_mb``, the bot's peak memory: the largest sum of their PSS (``Pss`` of
   ``/proc/<pid>/smaps_rollup``). PSS charges a page mapped by k processes 1/k to each, so the
   MeCab dictionary and modules that forked workers share count once, where summed RSS would count
@@ -132,12 +135,14 @@ def write_org_table(path: Path, users: list[User]) -> None:
 # --- processes ---------------------------------------------------------------------------------
 @dataclass
 class Usage:
-    """One reading of a process tree: CPU seconds so far and memory now (MB)."""
+    """One reading of a process tree: CPU seconds so far and memory now (MB); and the CPU seconds
+    every process of the machine has used so far."""
 
     at: float
     cpu_s: float
     pss_mb: float
     anon_mb: float
+    machine_cpu_s: float
 
 
 class Process:
@@ -180,7 +185,9 @@ class Process:
                 cpu += sum(int(value) for value in fields[11:15]) / CLK_TCK
                 pss += rollup.get("Pss", 0) / 1024
                 anon += rollup.get("Pss_Anon", 0) / 1024
-        return Usage(time.monotonic(), cpu, pss, anon)
+        # /proc/stat's first line: the machine's time in each state; all but idle and iowait were used.
+        ticks = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+        return Usage(time.monotonic(), cpu, pss, anon, (sum(ticks) - ticks[3] - ticks[4]) / CLK_TCK)
 
     def peak_single_rss_mb(self) -> float:
         peaks = [0.0]
@@ -366,13 +373,15 @@ def judge(item: Sent, turn: list[dict[str, Any]], model: dict[str, dict[str, flo
     return figures
 
 
-def cpu_at(usage: list[Usage], at: float) -> float:
-    """The tree's CPU seconds at ``at``, interpolated between the samples around it."""
+def cpu_at(usage: list[Usage], at: float, field: str = "cpu_s") -> float:
+    """CPU seconds (``cpu_s``: the bot's; ``machine_cpu_s``) at ``at``, interpolated between the
+    samples around it."""
     before = max((u for u in usage if u.at <= at), key=lambda u: u.at, default=usage[0])
     after = min((u for u in usage if u.at >= at), key=lambda u: u.at, default=usage[-1])
+    low, high = getattr(before, field), getattr(after, field)
     if after.at <= before.at:
-        return before.cpu_s
-    return before.cpu_s + (after.cpu_s - before.cpu_s) * (at - before.at) / (after.at - before.at)
+        return low
+    return low + (high - low) * (at - before.at) / (after.at - before.at)
 
 
 def analyse(level: Level, activities: list[dict[str, Any]], model: dict[str, dict[str, float]],
@@ -408,6 +417,7 @@ def analyse(level: Level, activities: list[dict[str, Any]], model: dict[str, dic
 
     window_s = end - start
     cpu_s = cpu_at(level.usage, end) - cpu_at(level.usage, start)
+    machine_s = cpu_at(level.usage, end, "machine_cpu_s") - cpu_at(level.usage, start, "machine_cpu_s")
     result = {
         "concurrency": level.concurrency,
         "messages": len(level.sent),
@@ -423,6 +433,7 @@ def analyse(level: Level, activities: list[dict[str, Any]], model: dict[str, dic
         "bot_cpu_s": round(cpu_s, 2),
         "bot_cpu_percent": round(100 * cpu_s / window_s, 1) if window_s else 0.0,
         "bot_cpu_ms_per_message": round(1000 * cpu_s / completed, 2) if completed else None,
+        "machine_cpu_percent": round(100 * machine_s / window_s, 1) if window_s else 0.0,
         "peak_rss_mb": round(max(u.pss_mb for u in level.usage), 1),
         "peak_single_rss_mb": round(level.peak_single_rss_mb, 1),
         "peak_anon_mb": round(max(u.anon_mb for u in level.usage), 1),
@@ -623,7 +634,7 @@ async def main() -> None:
                   f"{r['added_latency_ms']['p50']}/{r['added_latency_ms']['p95']}/{r['added_latency_ms']['p99']} ms  "
                   f"first update p50/p99 {r['first_update_ms']['p50']}/{r['first_update_ms']['p99']} ms  "
                   f"errors {r['errors']}/{r['messages']}  CPU {r['bot_cpu_percent']}% "
-                  f"({r['bot_cpu_ms_per_message']} ms a message)  peak memory {r['peak_rss_mb']} MB PSS "
+                  f"({r['bot_cpu_ms_per_message']} ms a message; machine {r['machine_cpu_percent']}%)  peak memory {r['peak_rss_mb']} MB PSS "
                   f"(anonymous {r['peak_anon_mb']} MB; largest process {r['peak_single_rss_mb']} MB RSS)")
         if floor:
             print(f"floor      c={floor['concurrency']:<4} {floor['messages_per_s']:7.1f} msg/s  latency p50/p99 "
