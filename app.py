@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
 import gc
 import logging
 import os
@@ -238,6 +239,10 @@ def main() -> None:
         sys.exit(serve_forked(app, socket.create_server((settings["HOST"], settings.int("PORT")), backlog=128), workers))
 
 
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+PR_SET_PDEATHSIG = 1  # prctl(2)
+
+
 def serve_forked(app: web.Application, sock: socket.socket, workers: int) -> int:
     """Serve ``app`` on ``sock`` from ``workers`` processes forked now, after start-up.
 
@@ -251,11 +256,13 @@ def serve_forked(app: web.Application, sock: socket.socket, workers: int) -> int
     connection or file a worker would use: the workers would share it.
 
     This process only waits: SIGTERM or SIGINT is passed on to the workers, and when one worker
-    ends the others are stopped too, so that the service manager restarts the bot as a whole.
-    Returns the exit status.
+    ends (or one cannot be forked) the others are stopped too, so that the service manager
+    restarts the bot as a whole. Returns the exit status.
     """
     children: set[int] = set()
     stopping = False
+    status = 0
+    parent = os.getpid()
 
     def stop(*_: object) -> None:
         nonlocal stopping
@@ -264,18 +271,24 @@ def serve_forked(app: web.Application, sock: socket.socket, workers: int) -> int
             with contextlib.suppress(ProcessLookupError):
                 os.kill(child, signal.SIGTERM)
 
-    # Set before forking, so that no signal is lost in between; each worker resets them.
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    # Blocked while forking: a signal in between would run this process's handler in a new worker,
+    # and one that comes meanwhile is handled below, once every worker started is in ``children``.
+    signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
     for _ in range(workers):
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError as error:
+            log.error("could not start a worker (%s): stopping the others", error)
+            status = 1
+            stop()
+            break
         if pid == 0:
-            _worker(app, sock)
+            _worker(app, sock, parent)
         children.add(pid)
     sock.close()
-    if stopping:  # a signal came while forking: the workers started after it did not get it
-        stop()
-    status = 0
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
     while children:
         pid, wait_status = os.wait()
         children.discard(pid)
@@ -288,12 +301,32 @@ def serve_forked(app: web.Application, sock: socket.socket, workers: int) -> int
     return status
 
 
-def _worker(app: web.Application, sock: socket.socket) -> NoReturn:
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.signal(signal.SIGINT, signal.default_int_handler)
+def _stop_once(loop: asyncio.AbstractEventLoop) -> None:
+    """A worker's first SIGTERM or SIGINT starts aiohttp's graceful stop (requests in progress
+    finish, then the app's clean-up); later ones are ignored. systemd's stop and Ctrl+C signal
+    every process of the bot and the parent passes its own signal on, so each worker is told
+    twice, and a second GracefulExit would cancel the stop it interrupts (answers being written,
+    the pool's close)."""
+    for sig in STOP_SIGNALS:
+        loop.remove_signal_handler(sig)
+        signal.signal(sig, signal.SIG_IGN)
+    raise web.GracefulExit()
+
+
+def _worker(app: web.Application, sock: socket.socket, parent: int) -> NoReturn:
     status = 0
     try:
-        web.run_app(app, sock=sock, print=None)
+        if sys.platform == "linux":
+            # A parent killed outright (SIGKILL, the OOM killer) takes its workers with it instead of
+            # leaving them serving the port on their own.
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+            if os.getppid() != parent:
+                raise RuntimeError("the parent ended before this worker started")
+        loop = asyncio.new_event_loop()
+        for sig in STOP_SIGNALS:  # replaces the parent's handlers
+            loop.add_signal_handler(sig, _stop_once, loop)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
+        web.run_app(app, sock=sock, print=None, loop=loop, handle_signals=False)
     except BaseException:
         log.exception("worker failed")
         status = 1

@@ -17,7 +17,7 @@ from app import StartupError, create_app
 from settings import Settings
 from tests.scale.conftest import REPO, _start, healthy
 from tests.support.connector import Connector
-from tests.support.model_servers import AnthropicServer
+from tests.support.model_servers import AnthropicServer, Reply
 from tests.support.teams import SATO, YAMADA, BotClient, User
 
 pytestmark = [pytest.mark.postgres, pytest.mark.asyncio(loop_scope="module")]
@@ -96,6 +96,48 @@ async def test_when_a_worker_dies_the_bot_stops_for_its_service_manager_to_resta
     process, _, workers = await start(servers, "dies")
     os.kill(workers[0], signal.SIGKILL)
     assert await ended(process, workers) == 1
+
+
+async def test_a_stop_signal_to_every_process_lets_the_answer_being_written_finish(servers: Servers) -> None:
+    """systemd's stop (KillMode=control-group) and Ctrl+C signal the parent and every worker at once,
+    and the parent passes its signal on: a worker is told twice, and the second must not cut short
+    the graceful stop that the first began."""
+    process, url, workers = await start(servers, "group-stop")
+    answer = "職員向けの案内文の下書きです。"
+    servers.model.queue(Reply(answer, chunk_size=2, chunk_delay=0.25))  # ~2 s of streaming
+    asked = len(servers.model.requests)
+    async with aiohttp.ClientSession() as session:
+        reply = asyncio.create_task(
+            BotClient(url, servers.connector.url, session).say(YAMADA, "窓口の案内文を作ってください（停止）。"))
+        for _ in range(200):
+            if len(servers.model.requests) > asked:
+                break
+            await asyncio.sleep(0.05)
+        for pid in (process.pid, *workers):
+            os.kill(pid, signal.SIGTERM)
+        status, _ = await asyncio.wait_for(reply, STOP_TIMEOUT_S)
+
+    assert status < 300
+    assert any(answer in r.text for r in servers.connector.received)
+    assert await ended(process, workers) == 0
+
+
+def running(pid: int) -> bool:
+    try:  # a worker whose parent is gone is reaped by init; until then it shows as a zombie
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+async def test_when_the_parent_is_killed_outright_its_workers_stop_too(servers: Servers) -> None:
+    process, _, workers = await start(servers, "orphans")
+    process.kill()
+    await process.wait()
+    for _ in range(int(STOP_TIMEOUT_S * 10)):  # none left serving the port on its own
+        if not any(running(pid) for pid in workers):
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"workers still running: {workers}")
 
 
 @pytest.mark.filterwarnings("ignore:The test <Function:pytest.PytestWarning")  # sync, in an async module
