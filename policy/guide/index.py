@@ -308,6 +308,8 @@ class GuideIndex:
             # 権利の話?) asks for it before any section that merely uses the words.
             titled = not self._pointer[i] and (_names(query.core, self._titles[i]) or self._titles[i] in query.quoted)
             exact = titled or (not self._pointer[i] and any(p in self._texts[i] for p in query.phrases))
+            if score <= 0 and not exact:
+                continue
             hits.append((titled, Hit(leaf, score, matched, exact)))
         hits.sort(key=lambda t: (t[1].exact, t[0], t[1].score), reverse=True)
         return [h for _, h in hits[:limit]]

@@ -196,6 +196,9 @@ def test_nothing_found_is_an_empty_answer(guide):
     assert guide.search("今日の天気") == []
     assert guide.search("") == []
     assert guide.search("？？？") == []
+    # Sections matching only some characters of a word (議事 in 議事録) hold none of the question's
+    # concepts: not listed as answers.
+    assert all(h.score > 0 for h in guide.search("議事録を要約していい?"))
 
 
 def test_cli_answers_each_line_in_order():
