@@ -22,6 +22,7 @@ Also part of the contract (storage/README.md has the rest):
 * ``count(kind)`` with no ``by`` returns ``{(): n}``, also when n is 0.
 * ``hit`` is shared by all instances on PostgreSQL; on TinyDB (one process) it lives in memory.
 * Open with ``storage.open_store(url)``, then ``await store.open()``.
+* ``write`` takes several writes (``Put``, ``Update``, ``Append``) in one step.
 * ``get_many`` reads several documents in one round trip (``storage.snapshot`` serves them to
   code that reads one at a time).
 """
@@ -45,6 +46,30 @@ class PurgeResult:
     count: int
     before: datetime
     dry_run: bool
+
+
+@dataclass(frozen=True)
+class Put:
+    kind: str
+    key: str
+    doc: Doc
+
+
+@dataclass(frozen=True)
+class Update:
+    kind: str
+    key: str
+    changes: Doc
+    expect: Where | None = None
+
+
+@dataclass(frozen=True)
+class Append:
+    kind: str
+    record: Doc
+
+
+Write = Put | Update | Append
 
 
 @runtime_checkable
@@ -71,6 +96,17 @@ class Store(Protocol):
         """
 
     async def delete(self, kind: str, key: str) -> bool: ...
+
+    async def write(self, *writes: Write) -> list[Doc | str | None]:
+        """Several writes in one step, each as its own method would do it; one result each: None
+        for a ``Put``, the new document or None for an ``Update`` (an ``expect`` that does not
+        match is no error: the other writes happen), the id for an ``Append``.
+
+        On PostgreSQL one statement: all or nothing, also across instances. On TinyDB one call in
+        order, after every write has been checked (a bad kind or time stores nothing); documents
+        and records are different files, so a crash in between can keep the first writes only.
+        At most one write per document.
+        """
 
     async def find(
         self,

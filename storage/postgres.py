@@ -21,7 +21,7 @@ from psycopg import sql
 from psycopg.types.json import Jsonb
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
-from storage.base import Doc, PurgeResult, Where
+from storage.base import Append, Doc, PurgeResult, Put, Update, Where, Write
 from storage.migrate import migrate
 from storage.values import check_kind, hashable, iso, options, plain, prepare_record
 
@@ -89,6 +89,34 @@ def _next_month(start: datetime) -> datetime:
     return (start + timedelta(days=32)).replace(day=1)
 
 
+def _put_sql(kind: str, key: str, doc: Doc, now: datetime) -> tuple[str, list[Any]]:
+    doc = plain(doc)
+    doc.setdefault("created_at", iso(now))
+    doc["updated_at"] = iso(now)
+    return (
+        "INSERT INTO documents (kind, key, doc, created_at, updated_at) VALUES (%s, %s, %s, %s, %s)"
+        " ON CONFLICT (kind, key) DO UPDATE SET updated_at = excluded.updated_at,"
+        " doc = excluded.doc || jsonb_build_object('created_at', documents.doc -> 'created_at')",
+        [check_kind(kind), key, Jsonb(doc), now, now],
+    )
+
+
+def _update_sql(kind: str, key: str, changes: Doc, expect: Where | None, now: datetime) -> tuple[sql.Composable, list[Any]]:
+    condition, params = where_sql(expect)
+    return sql.SQL(
+        "UPDATE documents SET doc = doc || %s || jsonb_build_object('updated_at', %s::text), updated_at = %s"
+        " WHERE kind = %s AND key = %s AND {} RETURNING doc"
+    ).format(condition), [Jsonb(plain(changes)), iso(now), now, check_kind(kind), key, *params]
+
+
+def _append_sql(kind: str, record: Doc, now: datetime) -> tuple[str, list[Any], datetime]:
+    """The insert of a record; its parameters start with the kind and the record's id."""
+    doc = prepare_record(record, now)
+    at = datetime.fromisoformat(doc["at"])
+    return ("INSERT INTO records (kind, id, at, doc) VALUES (%s, %s, %s, %s)",
+            [check_kind(kind), doc["id"], at, Jsonb(doc)], at)
+
+
 class PostgresStore:
     def __init__(self, url: str) -> None:
         self._conninfo, self._schema, pool_max = split_url(url)
@@ -148,27 +176,10 @@ class PostgresStore:
         return [row[0] for row in rows]
 
     async def put(self, kind: str, key: str, doc: Doc) -> None:
-        now = datetime.now(UTC)
-        doc = plain(doc)
-        doc.setdefault("created_at", iso(now))
-        doc["updated_at"] = iso(now)
-        await self._fetch(
-            "INSERT INTO documents (kind, key, doc, created_at, updated_at) VALUES (%s, %s, %s, %s, %s)"
-            " ON CONFLICT (kind, key) DO UPDATE SET updated_at = excluded.updated_at,"
-            " doc = excluded.doc || jsonb_build_object('created_at', documents.doc -> 'created_at')",
-            (check_kind(kind), key, Jsonb(doc), now, now),
-        )
+        await self._fetch(*_put_sql(kind, key, doc, datetime.now(UTC)))
 
     async def update(self, kind: str, key: str, changes: Doc, *, expect: Where | None = None) -> Doc | None:
-        now = datetime.now(UTC)
-        condition, params = where_sql(expect)
-        rows = await self._fetch(
-            sql.SQL(
-                "UPDATE documents SET doc = doc || %s || jsonb_build_object('updated_at', %s::text), updated_at = %s"
-                " WHERE kind = %s AND key = %s AND {} RETURNING doc"
-            ).format(condition),
-            [Jsonb(plain(changes)), iso(now), now, check_kind(kind), key, *params],
-        )
+        rows = await self._fetch(*_update_sql(kind, key, changes, expect, datetime.now(UTC)))
         return rows[0][0] if rows else None
 
     async def delete(self, kind: str, key: str) -> bool:
@@ -191,27 +202,61 @@ class PostgresStore:
         return [row[0] for row in rows]
 
     # --- records ---------------------------------------------------------------------
+    async def write(self, *writes: Write) -> list[Doc | str | None]:
+        """One statement, each write a data-modifying CTE: atomic, and one round trip."""
+        if not writes:
+            return []
+        now = datetime.now(UTC)
+        parts: list[sql.Composable] = []
+        params: list[Any] = []
+        records: list[tuple[str, datetime]] = []
+        results: list[Doc | str | None] = []
+        documents: set[tuple[str, str]] = set()
+        for n, item in enumerate(writes):
+            if isinstance(item, Append):
+                query, values, at = _append_sql(item.kind, item.record, now)
+                records.append((item.kind, at))
+                results.append(values[1])
+            else:
+                if (item.kind, item.key) in documents:
+                    raise ValueError(f"write: {item.kind}/{item.key} more than once")
+                documents.add((item.kind, item.key))
+                query, values = (_put_sql(item.kind, item.key, item.doc, now) if isinstance(item, Put)
+                                 else _update_sql(item.kind, item.key, item.changes, item.expect, now))
+                results.append(None)
+            parts.append(sql.SQL("w{} AS ({})").format(sql.SQL(str(n)), sql.SQL(query) if isinstance(query, str) else query))
+            params += values
+        updated = [n for n, item in enumerate(writes) if isinstance(item, Update)]
+        returned = sql.SQL(", ").join([sql.SQL(f"(SELECT doc FROM w{n})") for n in updated]) if updated else sql.SQL("1")
+        rows = await self._insert(sql.SQL("WITH {} SELECT {}").format(sql.SQL(", ").join(parts), returned),
+                                  params, records)
+        for column, n in enumerate(updated):
+            results[n] = rows[0][column]
+        return results
+
     async def append(self, kind: str, record: Doc) -> str:
-        doc = prepare_record(record, datetime.now(UTC))
-        at = datetime.fromisoformat(doc["at"])
-        month = (check_kind(kind), at.replace(day=1, hour=0, minute=0, second=0, microsecond=0))
+        query, params, at = _append_sql(kind, record, datetime.now(UTC))
+        await self._insert(query, params, [(kind, at)])
+        return params[1]
+
+    async def _insert(
+        self, query: sql.Composable | str, params: Sequence[Any], records: Sequence[tuple[str, datetime]]
+    ) -> list[tuple[Any, ...]]:
+        """Run a statement that inserts records at these times, their monthly partitions made first."""
+        months = {(kind, at.replace(day=1, hour=0, minute=0, second=0, microsecond=0)): at for kind, at in records}
         async with self._pool.connection() as conn:
-            if month not in self._partitions:
-                await conn.execute("SELECT storage_record_partition(%s, %s)", (kind, at))
-                await conn.commit()
-                self._partitions.add(month)
+            for month, at in months.items():
+                if month not in self._partitions:
+                    await conn.execute("SELECT storage_record_partition(%s, %s)", (month[0], at))
+                    self._partitions.add(month)
             try:
-                await conn.execute(
-                    "INSERT INTO records (kind, id, at, doc) VALUES (%s, %s, %s, %s)", (kind, doc["id"], at, Jsonb(doc))
-                )
+                cursor = await conn.execute(query, params)
             except psycopg.errors.CheckViolation:
-                # The month was purged by another instance since we saw it; recreate it.
-                await conn.rollback()
-                await conn.execute("SELECT storage_record_partition(%s, %s)", (kind, at))
-                await conn.execute(
-                    "INSERT INTO records (kind, id, at, doc) VALUES (%s, %s, %s, %s)", (kind, doc["id"], at, Jsonb(doc))
-                )
-        return doc["id"]
+                # A month was purged by another instance since we saw it; recreate it.
+                for month, at in months.items():
+                    await conn.execute("SELECT storage_record_partition(%s, %s)", (month[0], at))
+                cursor = await conn.execute(query, params)
+            return await cursor.fetchall() if cursor.description else []
 
     def _range(
         self, kind: str, since: datetime | None, until: datetime | None, where: Where | None

@@ -29,7 +29,7 @@ from typing import Any, TypeVar
 from tinydb import TinyDB
 from tinydb.table import Table
 
-from storage.base import Doc, PurgeResult, Where
+from storage.base import Append, Doc, PurgeResult, Put, Update, Where, Write
 from storage.jsonl import JsonlStorage, fsync_dir
 from storage.values import check_kind, clone, group_key, iso, options, plain, prepare_record
 
@@ -201,6 +201,22 @@ class TinyStore:
     async def delete(self, kind: str, key: str) -> bool:
         return await self._run(self._delete, check_kind(kind), key)
 
+    async def write(self, *writes: Write) -> list[Doc | str | None]:
+        # Everything is checked and prepared before anything is written.
+        now = datetime.now(UTC)
+        checked: list[Write] = []
+        for item in writes:
+            if isinstance(item, Append):
+                checked.append(Append(check_kind(item.kind), prepare_record(item.record, now)))
+            elif isinstance(item, Put):
+                checked.append(Put(check_kind(item.kind), item.key, plain(item.doc)))
+            else:
+                checked.append(Update(check_kind(item.kind), item.key, plain(item.changes), item.expect))
+        documents = [(item.kind, item.key) for item in checked if not isinstance(item, Append)]
+        if len(set(documents)) != len(documents):
+            raise ValueError("write: a document more than once")
+        return await self._run(self._write, checked)
+
     async def find(
         self, kind: str, *, where: Where | None = None, updated_before: datetime | None = None, limit: int | None = None
     ) -> list[Doc]:
@@ -244,6 +260,20 @@ class TinyStore:
                 return False
             table.drop([key])
             return True
+
+    def _write(self, writes: list[Write]) -> list[Doc | str | None]:
+        results: list[Doc | str | None] = []
+        with self._docs.log.lock:  # no other change of the documents in between
+            for item in writes:
+                if isinstance(item, Append):
+                    self._append(item.kind, item.record)
+                    results.append(item.record["id"])
+                elif isinstance(item, Put):
+                    self._put(item.kind, item.key, item.doc)
+                    results.append(None)
+                else:
+                    results.append(self._update(item.kind, item.key, item.changes, item.expect))
+        return results
 
     def _find(self, kind: str, where: Where | None, updated_before: datetime | None, limit: int | None) -> list[Doc]:
         with self._docs.log.lock:

@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from org import Person
-from storage.base import Store
+from storage.base import Append, Put, Store
 from workflows import permissions
 from workflows.forms import SERVICE_NAMES, Field
 
@@ -108,9 +108,10 @@ async def open_request(
         "decided_by": "", "decided_by_name": "", "decided_at": "", "comment": "", "delivered_at": "",
         **details,
     }
-    await store.put(KIND, request_id, doc)
-    await store.append("audit", {"event": f"approval.{type}.requested", "actor": requester.aad_object_id,
-                                 "request_id": request_id, "service": service, "approver": approver.aad_object_id})
+    await store.write(Put(KIND, request_id, doc),
+                      Append("audit", {"event": f"approval.{type}.requested", "actor": requester.aad_object_id,
+                                       "request_id": request_id, "service": service,
+                                       "approver": approver.aad_object_id}))
     return doc
 
 

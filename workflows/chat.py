@@ -18,7 +18,7 @@ import policy
 from llm import SERVICES, Message
 from policy.masking import is_masked_out
 from policy.model import Screening, Verdict
-from storage.base import Store
+from storage.base import Append, Store, Update
 from storage.snapshot import Reader, Snapshot
 from workflows import permissions
 
@@ -99,15 +99,18 @@ async def history(store: Reader, user_id: str, service: str) -> History:
     return History(user_id, service, (doc or {}).get("turns", []), (doc or {}).get("updated_at"))
 
 
-async def remember_turn(store: Store, history: History, prompt: str, answer: str, budget: int) -> None:
-    """Add one exchange to the history read before the prompt was sent; the stored history never
-    grows beyond the budget.
+async def record_answer(
+    store: Store, exchange: Exchange, history: History, prompt: str, answer: str, budget: int
+) -> None:
+    """Record an answered exchange and add it to the history read before the prompt was sent;
+    the stored history never grows beyond the budget.
 
-    The history read for the prompt is written back unless it changed meanwhile (another answer
-    of the same person, a /reset, another instance): then it is read again. One round trip
-    instead of a read and a write for every answer (issue 9).
+    The record and the history written back go in one step (one round trip, issue 9) unless the
+    history changed meanwhile (another answer of the same person, a /reset, another instance) or
+    there was none: then the record is kept first and the history read again.
     """
     if not history.user_id:
+        await record(store, exchange)
         return
     key = _history_key(history.user_id, history.service)
     new = [{"role": "user", "content": prompt}, {"role": "assistant", "content": answer}]
@@ -115,10 +118,15 @@ async def remember_turn(store: Store, history: History, prompt: str, answer: str
     def doc(turns: list[dict[str, str]]) -> dict[str, Any]:
         return {"user_id": history.user_id, "service": history.service, "turns": _within_budget([*turns, *new], budget)}
 
-    if history.updated_at is not None and await store.update(
-        HISTORY, key, doc(history.turns), expect={"updated_at": history.updated_at}
-    ) is not None:
-        return
+    if history.updated_at is None:
+        await record(store, exchange)
+    else:
+        written, _ = await store.write(
+            Update(HISTORY, key, doc(history.turns), expect={"updated_at": history.updated_at}),
+            Append(EXCHANGES, asdict(exchange)),
+        )
+        if written is not None:
+            return
     current = await store.get(HISTORY, key)
     await store.put(HISTORY, key, doc((current or {}).get("turns", [])))
 

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from org import Person
-from storage.base import Store
+from storage.base import Append, Put, Store
 from storage.snapshot import Reader
 
 KIND = "permissions"
@@ -53,9 +53,10 @@ async def _set(
         "user_id": user_id, "service": service, "state": state, "by": by, "by_name": by_name,
         "at": now, "via": via, **(details or {}),
     }
-    await store.put(KIND, key(user_id, service), doc)
-    await store.append("audit", {"event": f"permission.{state}", "actor": by, "user_id": user_id,
-                                 "service": service, "via": via})
+    # Together: no change of a permission without its audit record.
+    await store.write(Put(KIND, key(user_id, service), doc),
+                      Append("audit", {"event": f"permission.{state}", "actor": by, "user_id": user_id,
+                                       "service": service, "via": via}))
     return doc
 
 

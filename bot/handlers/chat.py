@@ -216,11 +216,10 @@ async def forward(
     )
     await stream.finish(final, card=answer_report_card(exchange.id), ai_generated=True)
     latency["total"] = _ms(received)
-    await chat.remember_turn(store, earlier, text, answer.text, budget)
     exchange.status = "answered"
     exchange.answer_masked = answer.text
     exchange.answer_flagged = answer.flagged
-    await chat.record(store, exchange)
+    await chat.record_answer(store, exchange, earlier, text, answer.text, budget)
 
 
 def answer_later(turn: Turn, work: Callable[[Turn], Awaitable[None]]) -> None:

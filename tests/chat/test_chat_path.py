@@ -13,6 +13,7 @@ import pytest
 from aiohttp import web
 
 from cards import chat as cards
+from tests.storage.conftest import postgres_url, store_url  # noqa: F401  (both backends, schema per test)
 from tests.support.connector import Connector, Received
 from tests.support.model_servers import Fail, Hang, Reply
 from tests.support.teams import SATO, TENANT_ID, YAMADA, BotClient, User, message
@@ -281,9 +282,10 @@ async def test_history_is_per_service_and_reset_starts_over(start_bot, models, c
     assert len(anthropic_server.requests) == 5  # /reset itself was never forwarded
 
 
-async def test_answers_that_overlap_both_stay_in_the_history(bot, connector, anthropic_server):
-    """The history read for a prompt is written back after the answer unless another answer of the
-    same person changed it meanwhile: then neither exchange is lost."""
+async def test_answers_that_overlap_both_stay_in_the_history(store_url, start_bot, models, connector, anthropic_server):  # noqa: F811
+    """The history read for a prompt is written back with the exchange's record unless another
+    answer of the same person changed it meanwhile: then neither exchange is lost (both backends)."""
+    bot = await start_bot(**models, STORAGE_URL=store_url)
     await bot.client.say(YAMADA, "一つ目の質問です。")
     anthropic_server.queue(Reply("ゆっくりの回答です。", chunk_size=2, chunk_delay=0.1), Reply("すぐの回答です。"))
     slow = asyncio.create_task(bot.client.say(YAMADA, "二つ目の質問です。"))
@@ -296,6 +298,7 @@ async def test_answers_that_overlap_both_stay_in_the_history(bot, connector, ant
     assert [s for s in sent if s.endswith("質問です。")] == ["一つ目の質問です。", "三つ目の質問です。", "二つ目の質問です。",
                                                        "四つ目の質問です。"]
     assert "ゆっくりの回答です。" in sent and "すぐの回答です。" in sent
+    assert sorted(r["input_chars"] for r in await records(bot) if r["status"] == "answered") == [9, 9, 9, 9]
 
 
 @pytest.mark.parametrize("command", ["/reset", "reset", "RESET", "/service", "/unknown-command", "／reset"])

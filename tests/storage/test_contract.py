@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from storage import Store
+from storage.base import Append, Put, Update
 from storage.snapshot import Snapshot
 from tests.storage.conftest import OpenStore
 
@@ -70,6 +71,36 @@ async def test_a_snapshot_hands_out_what_it_read_and_reads_the_rest(store: Store
     assert (await snapshot.get("users", "u1"))["service"] == "chatgpt"  # copies
     assert await snapshot.get("users", "u2") is None  # missing when read
     assert (await snapshot.get("users", "u3"))["service"] == "chatbot"  # not read together: from the store
+
+
+async def test_write_stores_several_changes_in_one_step(store: Store) -> None:
+    await store.put("history", "u1:chatbot", {"turns": ["a"]})
+    await store.put("approvals", "a1", {"state": "approved"})
+    old = await store.get("history", "u1:chatbot")
+    results = await store.write(
+        Update("history", "u1:chatbot", {"turns": ["a", "b"]}, expect={"updated_at": old["updated_at"]}),
+        Update("approvals", "a1", {"state": "rejected"}, expect={"state": "pending"}),  # no match: no error
+        Put("permissions", "u1:chatbot", {"state": "granted"}),
+        Append("exchanges", {"id": "e1", "status": "answered"}),
+    )
+    assert results[0]["turns"] == ["a", "b"] and results[1:] == [None, None, "e1"]
+    assert (await store.get("history", "u1:chatbot"))["turns"] == ["a", "b"]
+    assert (await store.get("approvals", "a1"))["state"] == "approved"
+    assert (await store.get("permissions", "u1:chatbot"))["state"] == "granted"
+    assert [r["status"] for r in await store.records("exchanges")] == ["answered"]
+    results[0]["turns"].append("c")
+    assert (await store.get("history", "u1:chatbot"))["turns"] == ["a", "b"]  # copies
+    assert await store.write() == []
+
+
+async def test_a_write_that_cannot_be_stored_stores_nothing(store: Store) -> None:
+    bad = [Append("Exchanges", {"status": "answered"}), Append("exchanges", {"at": datetime(2026, 1, 1)}),
+           Put("history", "u1:chatbot", {"turns": []})]  # an unsafe kind, a naive time, the same document twice
+    for wrong in bad:
+        with pytest.raises(ValueError):
+            await store.write(Put("history", "u1:chatbot", {"turns": ["a"]}), Append("exchanges", {"status": "x"}), wrong)
+    assert await store.get("history", "u1:chatbot") is None
+    assert await store.records("exchanges") == []
 
 
 async def test_update_merges_only_when_expectation_holds(store: Store) -> None:

@@ -9,6 +9,7 @@ import psycopg
 import pytest
 
 from storage import open_store
+from storage.base import Append, Update
 from storage.migrate import migrations
 from storage.postgres import PostgresStore, StoreUnavailableError
 
@@ -50,6 +51,20 @@ async def test_one_decision_wins_across_instances(postgres_url: str) -> None:
         assert sorted(hits) == list(range(1, 10)) and await instances[0].hit("user:u1", 60) == 10
     finally:
         await asyncio.gather(*(s.close() for s in instances))
+
+
+async def test_a_write_the_server_refuses_stores_nothing(postgres_url: str) -> None:
+    store = open_store(postgres_url)
+    await store.open()
+    try:
+        await store.put("history", "u1:chatbot", {"turns": ["a"]})
+        with pytest.raises(psycopg.Error):  # jsonb has no NUL character: refused by the server
+            await store.write(Update("history", "u1:chatbot", {"turns": ["a", "b"]}),
+                              Append("exchanges", {"answer_masked": "\x00"}))
+        assert (await store.get("history", "u1:chatbot"))["turns"] == ["a"]
+        assert await store.records("exchanges") == []
+    finally:
+        await store.close()
 
 
 async def test_records_live_in_monthly_partitions_per_kind(postgres_url: str) -> None:
