@@ -46,7 +46,8 @@ workers ``app.py`` forks after start-up, PostgreSQL only), found through
 ``/proc/<pid>/task/*/children`` and sampled every 0.25 s:
 
 * bot CPU: utime + stime of them all (and of children they reaped), interpolated at the window's
-  edges; ``bot_cpu_ms_per_message`` divides it by the messages completed in the window.
+  edges; ``bot_cpu_ms_per_message`` divides it by the messages completed in the window;
+  ``bot_cpu_percent_by_process`` is each process's part (app.py first, then its workers).
   ``machine_cpu_percent`` is what every process used in the window (``/proc/stat``; like
   ``bot_cpu_percent``, in % of one CPU, so 200 is both CPUs of a 2-CPU machine busy): near the
   maximum, others' work starved the bot and its latency says little about the bot.
@@ -83,6 +84,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -135,14 +137,18 @@ def write_org_table(path: Path, users: list[User]) -> None:
 # --- processes ---------------------------------------------------------------------------------
 @dataclass
 class Usage:
-    """One reading of a process tree: CPU seconds so far and memory now (MB); and the CPU seconds
-    every process of the machine has used so far."""
+    """One reading of a process tree: CPU seconds so far of each process and memory now (MB); and
+    the CPU seconds every process of the machine has used so far."""
 
     at: float
-    cpu_s: float
+    cpu_by_pid: dict[int, float]
     pss_mb: float
     anon_mb: float
     machine_cpu_s: float
+
+    @property
+    def cpu_s(self) -> float:
+        return sum(self.cpu_by_pid.values())
 
 
 class Process:
@@ -176,13 +182,14 @@ class Process:
         return pids
 
     def usage(self) -> Usage:
-        cpu = pss = anon = 0.0
+        cpu: dict[int, float] = {}
+        pss = anon = 0.0
         for pid in self.tree():
             with contextlib.suppress(OSError):  # a process that ended since tree() read it
                 fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
                 rollup = _kb_fields(Path(f"/proc/{pid}/smaps_rollup").read_text())
                 # utime, stime, and the same of children it reaped: a worker that ended stays counted.
-                cpu += sum(int(value) for value in fields[11:15]) / CLK_TCK
+                cpu[pid] = sum(int(value) for value in fields[11:15]) / CLK_TCK
                 pss += rollup.get("Pss", 0) / 1024
                 anon += rollup.get("Pss_Anon", 0) / 1024
         # /proc/stat's first line: the machine's time in each state; all but idle and iowait were used.
@@ -373,12 +380,12 @@ def judge(item: Sent, turn: list[dict[str, Any]], model: dict[str, dict[str, flo
     return figures
 
 
-def cpu_at(usage: list[Usage], at: float, field: str = "cpu_s") -> float:
-    """CPU seconds (``cpu_s``: the bot's; ``machine_cpu_s``) at ``at``, interpolated between the
-    samples around it."""
+def cpu_at(usage: list[Usage], at: float, read: Callable[[Usage], float]) -> float:
+    """CPU seconds (the bot's, one process's, the machine's: ``read``) at ``at``, interpolated
+    between the samples around it."""
     before = max((u for u in usage if u.at <= at), key=lambda u: u.at, default=usage[0])
     after = min((u for u in usage if u.at >= at), key=lambda u: u.at, default=usage[-1])
-    low, high = getattr(before, field), getattr(after, field)
+    low, high = read(before), read(after)
     if after.at <= before.at:
         return low
     return low + (high - low) * (at - before.at) / (after.at - before.at)
@@ -416,8 +423,14 @@ def analyse(level: Level, activities: list[dict[str, Any]], model: dict[str, dic
         return [f[name] for f in measured if f[name] is not None]
 
     window_s = end - start
-    cpu_s = cpu_at(level.usage, end) - cpu_at(level.usage, start)
-    machine_s = cpu_at(level.usage, end, "machine_cpu_s") - cpu_at(level.usage, start, "machine_cpu_s")
+    def used(read: Callable[[Usage], float]) -> float:
+        return cpu_at(level.usage, end, read) - cpu_at(level.usage, start, read)
+
+    cpu_s = used(lambda u: u.cpu_s)
+    machine_s = used(lambda u: u.machine_cpu_s)
+    # Each process's share (app.py, then its workers): forked workers that accept on one socket
+    # need not get the connections evenly, and a keep-alive connection stays with its worker.
+    by_process = [used(lambda u, pid=pid: u.cpu_by_pid.get(pid, 0.0)) for pid in level.usage[-1].cpu_by_pid]
     result = {
         "concurrency": level.concurrency,
         "messages": len(level.sent),
@@ -433,6 +446,7 @@ def analyse(level: Level, activities: list[dict[str, Any]], model: dict[str, dic
         "bot_cpu_s": round(cpu_s, 2),
         "bot_cpu_percent": round(100 * cpu_s / window_s, 1) if window_s else 0.0,
         "bot_cpu_ms_per_message": round(1000 * cpu_s / completed, 2) if completed else None,
+        "bot_cpu_percent_by_process": [round(100 * c / window_s, 1) if window_s else 0.0 for c in by_process],
         "machine_cpu_percent": round(100 * machine_s / window_s, 1) if window_s else 0.0,
         "peak_rss_mb": round(max(u.pss_mb for u in level.usage), 1),
         "peak_single_rss_mb": round(level.peak_single_rss_mb, 1),
@@ -634,7 +648,8 @@ async def main() -> None:
                   f"{r['added_latency_ms']['p50']}/{r['added_latency_ms']['p95']}/{r['added_latency_ms']['p99']} ms  "
                   f"first update p50/p99 {r['first_update_ms']['p50']}/{r['first_update_ms']['p99']} ms  "
                   f"errors {r['errors']}/{r['messages']}  CPU {r['bot_cpu_percent']}% "
-                  f"({r['bot_cpu_ms_per_message']} ms a message; machine {r['machine_cpu_percent']}%)  peak memory {r['peak_rss_mb']} MB PSS "
+                  f"({r['bot_cpu_ms_per_message']} ms a message; by process {r['bot_cpu_percent_by_process']}; "
+                  f"machine {r['machine_cpu_percent']}%)  peak memory {r['peak_rss_mb']} MB PSS "
                   f"(anonymous {r['peak_anon_mb']} MB; largest process {r['peak_single_rss_mb']} MB RSS)")
         if floor:
             print(f"floor      c={floor['concurrency']:<4} {floor['messages_per_s']:7.1f} msg/s  latency p50/p99 "
