@@ -8,6 +8,7 @@ rate-limit events and leases. Schema: ``storage/migrations/*.sql``, applied at o
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import random
 import re
@@ -48,22 +49,32 @@ def split_url(url: str) -> tuple[str, str | None, int]:
 
 def where_sql(where: Where | None) -> tuple[sql.Composable, list[Any]]:
     """``where`` as SQL on ``doc``. Text comparisons use ``->>`` so the expression indexes apply."""
-    parts: list[sql.Composable] = [sql.SQL("TRUE")]
+    text, params = _where(where)
+    return sql.SQL(text), params
+
+
+def _where(where: Where | None) -> tuple[str, list[Any]]:
+    shape: list[tuple[str, str]] = []
     params: list[Any] = []
     for field, wanted in (where or {}).items():
         allowed = options(wanted)
         values = allowed if allowed is not None else [plain({"v": wanted})["v"]]
         if all(isinstance(v, str) for v in values):
-            if len(values) == 1:
-                parts.append(sql.SQL("doc ->> {} = %s").format(sql.Literal(field)))
-                params.append(values[0])
-            else:
-                parts.append(sql.SQL("doc ->> {} = ANY(%s)").format(sql.Literal(field)))
-                params.append(values)
+            shape.append((field, "=" if len(values) == 1 else "any"))
+            params.append(values[0] if len(values) == 1 else values)
         else:
-            parts.append(sql.SQL("doc -> {} = ANY(%s::jsonb[])").format(sql.Literal(field)))
+            shape.append((field, "jsonb"))
             params.append([Jsonb(v) for v in values])
-    return sql.SQL(" AND ").join(parts), params
+    return _where_text(tuple(shape)), params
+
+
+@functools.lru_cache(maxsize=512)
+def _where_text(shape: tuple[tuple[str, str], ...]) -> str:
+    """The condition for fields compared in these ways, composed once: composing SQL on every
+    call cost ~58 us of CPU for the chat path's write of an answer."""
+    forms = {"=": "doc ->> {} = %s", "any": "doc ->> {} = ANY(%s)", "jsonb": "doc -> {} = ANY(%s::jsonb[])"}
+    parts = [sql.SQL("TRUE"), *(sql.SQL(forms[form]).format(sql.Literal(field)) for field, form in shape)]
+    return sql.SQL(" AND ").join(parts).as_string(None)
 
 
 def time_sql(column: str, since: datetime | None, until: datetime | None) -> tuple[sql.Composable, list[Any]]:
@@ -101,12 +112,13 @@ def _put_sql(kind: str, key: str, doc: Doc, now: datetime) -> tuple[str, list[An
     )
 
 
-def _update_sql(kind: str, key: str, changes: Doc, expect: Where | None, now: datetime) -> tuple[sql.Composable, list[Any]]:
-    condition, params = where_sql(expect)
-    return sql.SQL(
+def _update_sql(kind: str, key: str, changes: Doc, expect: Where | None, now: datetime) -> tuple[str, list[Any]]:
+    condition, params = _where(expect)
+    return (
         "UPDATE documents SET doc = doc || %s || jsonb_build_object('updated_at', %s::text), updated_at = %s"
-        " WHERE kind = %s AND key = %s AND {} RETURNING doc"
-    ).format(condition), [Jsonb(plain(changes)), iso(now), now, check_kind(kind), key, *params]
+        f" WHERE kind = %s AND key = %s AND {condition} RETURNING doc",
+        [Jsonb(plain(changes)), iso(now), now, check_kind(kind), key, *params],
+    )
 
 
 def _append_sql(kind: str, record: Doc, now: datetime) -> tuple[str, list[Any], datetime]:
@@ -207,7 +219,7 @@ class PostgresStore:
         if not writes:
             return []
         now = datetime.now(UTC)
-        parts: list[sql.Composable] = []
+        parts: list[str] = []
         params: list[Any] = []
         records: list[tuple[str, datetime]] = []
         results: list[Doc | str | None] = []
@@ -224,12 +236,11 @@ class PostgresStore:
                 query, values = (_put_sql(item.kind, item.key, item.doc, now) if isinstance(item, Put)
                                  else _update_sql(item.kind, item.key, item.changes, item.expect, now))
                 results.append(None)
-            parts.append(sql.SQL("w{} AS ({})").format(sql.SQL(str(n)), sql.SQL(query) if isinstance(query, str) else query))
+            parts.append(f"w{n} AS ({query})")
             params += values
         updated = [n for n, item in enumerate(writes) if isinstance(item, Update)]
-        returned = sql.SQL(", ").join([sql.SQL(f"(SELECT doc FROM w{n})") for n in updated]) if updated else sql.SQL("1")
-        rows = await self._insert(sql.SQL("WITH {} SELECT {}").format(sql.SQL(", ").join(parts), returned),
-                                  params, records)
+        returned = ", ".join(f"(SELECT doc FROM w{n})" for n in updated) or "1"
+        rows = await self._insert(f"WITH {', '.join(parts)} SELECT {returned}", params, records)
         for column, n in enumerate(updated):
             results[n] = rows[0][column]
         return results
