@@ -204,6 +204,7 @@ def create_app(settings: Settings) -> web.Application:
         stop.set()
         await asyncio.gather(*background)
         await chat.finish_background()
+        app[ENDPOINT].close()
         await close_providers(services.llm)
         await directory.close()
         await store.close()
