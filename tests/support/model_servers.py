@@ -13,6 +13,10 @@ decides (by default an answer that quotes the last user message). Behaviours:
 - ``Drop(text, after_chunks)``: a streamed answer whose connection is cut after some chunks;
   a non-streamed request gets its connection cut before any answer.
 - ``Stall(text, after_chunks, seconds)``: a streamed answer that stops sending after some chunks.
+- ``Inject(sse, text, after_chunks)``: a streamed answer with ``sse`` (raw bytes: an error event,
+  a malformed line) sent after some chunks, then the rest of the answer and its normal end.
+
+A streamed request's ``disconnected`` says whether the client went away before the answer's end.
 
 Usage::
 
@@ -75,7 +79,15 @@ class Stall:
     chunk_size: int = 4
 
 
-Behaviour = Reply | Fail | Hang | Drop | Stall
+@dataclass(frozen=True)
+class Inject:
+    sse: bytes
+    text: str = "途中に別の行が入る回答です。"
+    after_chunks: int = 1
+    chunk_size: int = 4
+
+
+Behaviour = Reply | Fail | Hang | Drop | Stall | Inject
 
 
 @dataclass
@@ -85,6 +97,7 @@ class ModelRequest:
     headers: dict[str, str]  # names in lower case
     body: dict[str, Any]
     at: float = field(default_factory=time.monotonic)
+    disconnected: bool = False
 
     @property
     def stream(self) -> bool:
@@ -181,7 +194,7 @@ class ModelServer:
             await asyncio.sleep(behaviour.seconds)
             return web.json_response(self.error_body(Fail(504, "hung")), status=504)
         if not recorded.stream:
-            if isinstance(behaviour, Drop | Stall):
+            if isinstance(behaviour, Drop | Stall | Inject):
                 if isinstance(behaviour, Stall):
                     await asyncio.sleep(behaviour.seconds)
                 request.transport.close()  # type: ignore[union-attr]
@@ -192,6 +205,14 @@ class ModelServer:
     async def _stream(self, request: web.Request, recorded: ModelRequest, behaviour: Behaviour) -> web.StreamResponse:
         response = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache"})
         await response.prepare(request)
+        try:
+            await self._write_stream(request, response, recorded, behaviour)
+        except ConnectionResetError:
+            recorded.disconnected = True
+        return response
+
+    async def _write_stream(self, request: web.Request, response: web.StreamResponse, recorded: ModelRequest,
+                            behaviour: Behaviour) -> None:
         if isinstance(behaviour, Reply):
             pieces, cut, delay = behaviour.pieces(), None, behaviour.chunk_delay
         else:
@@ -202,18 +223,20 @@ class ModelServer:
             await response.write(event)
         for index, piece in enumerate(pieces):
             if cut is not None and index == cut:
-                if isinstance(behaviour, Stall):
-                    await asyncio.sleep(behaviour.seconds)
-                # Cut the connection without ending the chunked body: a dropped stream.
-                request.transport.close()  # type: ignore[union-attr]
-                return response
+                if isinstance(behaviour, Inject):
+                    await response.write(behaviour.sse)
+                else:
+                    if isinstance(behaviour, Stall):
+                        await asyncio.sleep(behaviour.seconds)
+                    # Cut the connection without ending the chunked body: a dropped stream.
+                    request.transport.close()  # type: ignore[union-attr]
+                    return
             if delay:
                 await asyncio.sleep(delay)
             await response.write(self.stream_delta(recorded, message_id, piece))
         for event in self.stream_end(recorded, message_id, len("".join(pieces))):
             await response.write(event)
         await response.write_eof()
-        return response
 
     # Provider formats ----------------------------------------------------------------------
     def error_body(self, failure: Fail) -> dict[str, Any]:
