@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
 
-from anthropic import AsyncAnthropic, DefaultAioHttpClient
+from anthropic import AsyncAnthropic, AsyncStream, DefaultAioHttpClient
 
 from llm.base import MAX_OUTPUT_TOKENS, Chunk, Message, ProviderError, provider_label
-from llm.errors import SDK_ERRORS, translate
+from llm.errors import STREAM_ERRORS, malformed, translate
 from settings import Settings
 
 OFFICIAL_URL = "https://api.anthropic.com"
+
+# The stream's events as the JSON the API sent, not as the SDK's pydantic models: building those
+# was a third of a streamed answer's CPU (issue 9). The SDK still sends, retries, decodes the
+# SSE, raises `event: error` and closes the response (AsyncAPIResponse.parse(to=...)).
+EVENTS = AsyncStream[object]
 
 
 class AnthropicChat:
@@ -46,17 +51,24 @@ class AnthropicChat:
         payload = [{"role": m.role, "content": m.content} for m in messages]
         model: str | None = None
         try:
-            events = await self._client.messages.create(
+            async with self._client.messages.with_streaming_response.create(
                 model=self.model, max_tokens=MAX_OUTPUT_TOKENS, system=system,
                 messages=payload, stream=True,  # type: ignore[arg-type]
-            )
-            async with events:  # the HTTP response is closed even when the reader stops early
-                async for event in events:
-                    if event.type == "message_start":
-                        model = event.message.model or None
-                    elif event.type == "content_block_delta" and event.delta.type == "text_delta" and event.delta.text:
-                        yield Chunk(event.delta.text, model)
-        except SDK_ERRORS as error:
+            ) as response:  # the HTTP response is closed even when the reader stops early
+                async for event in await response.parse(to=EVENTS):
+                    match event:
+                        case {"type": "content_block_delta", "delta": {"type": "text_delta", "text": str(text)}}:
+                            if text:
+                                yield Chunk(text, model)
+                        case {"type": "content_block_delta", "delta": {"type": str(kind)}} if kind != "text_delta":
+                            pass  # thinking or tool input: not part of the answer shown
+                        case {"type": "message_start", "message": {"model": str(name)}}:
+                            model = name or None
+                        case {"type": str(kind)} if kind != "content_block_delta":
+                            pass  # block starts and stops, usage, stop reason: nothing to show
+                        case _:
+                            raise malformed("event")
+        except STREAM_ERRORS as error:
             raise translate(error) from error
 
     async def close(self) -> None:

@@ -15,6 +15,9 @@ _STATUS = (openai.APIStatusError, anthropic.APIStatusError)
 # The SDKs' error bases, plus their transport's (httpx on aiohttp, llm/__init__.py), which the
 # Anthropic SDK lets through from a broken stream.
 SDK_ERRORS = (openai.OpenAIError, anthropic.AnthropicError, httpx2.HTTPError, aiohttp.ClientError)
+# A streamed answer can also fail in the SDKs' SSE decoding: a body that is not UTF-8 JSON
+# (UnicodeDecodeError, JSONDecodeError) is an unusable answer, like a broken stream.
+STREAM_ERRORS = (*SDK_ERRORS, ValueError)
 
 
 def _transport_error(error: BaseException) -> aiohttp.ClientError | None:
@@ -27,6 +30,11 @@ def _transport_error(error: BaseException) -> aiohttp.ClientError | None:
         seen.add(id(link))
         link = link.__cause__ or link.__context__
     return None
+
+
+def malformed(what: str) -> ProviderError:
+    """A streamed event that is JSON but not what the API sends: the answer cannot be trusted whole."""
+    return ProviderError("unavailable", f"malformed {what}")
 
 
 def translate(error: BaseException) -> ProviderError:

@@ -99,3 +99,34 @@ async def test_a_reader_that_stops_early_closes_the_response(service, models, op
     pieces, _, error = await read(provider)  # the client is still usable
     assert error is None and "".join(pieces) == "次の質問への回答です。"
     await provider.close()
+
+
+ANTHROPIC_DELTA = b'event: content_block_delta\ndata: %s\n\n'
+OPENAI_CHUNK = b'data: %s\n\n'
+
+
+@pytest.mark.parametrize(("service", "line"), [
+    ("chatbot", ANTHROPIC_DELTA % b'{"type": "content_block_delta", "index": 0, "delta": {"type": "text_d'),
+    ("chatbot", ANTHROPIC_DELTA % b'{"type": "content_block_delta", "index": 0, '
+                                  b'"delta": {"type": "text_delta", "text": "\xff\xfe"}}'),
+    ("chatbot", ANTHROPIC_DELTA % b'["content_block_delta"]'),
+    ("chatbot", ANTHROPIC_DELTA % b'{"type": "content_block_delta", "index": 0, "delta": 7}'),
+    ("chatbot", ANTHROPIC_DELTA % b'{"type": "content_block_delta", "index": 0, '
+                                  b'"delta": {"type": "text_delta", "text": 7}}'),
+    ("chatgpt", OPENAI_CHUNK % b'{"id": "chatcmpl-1", "choices": [{"index": 0, "delta": {"content": "'),
+    ("chatgpt", OPENAI_CHUNK % b'{"id": "chatcmpl-1", "choices": [{"index": 0, "delta": {"content": "\xff"}}]}'),
+    ("chatgpt", OPENAI_CHUNK % b'[{"content": "a"}]'),
+    ("chatgpt", OPENAI_CHUNK % b'{"id": "chatcmpl-1", "choices": 7}'),
+    ("chatgpt", OPENAI_CHUNK % b'{"id": "chatcmpl-1", "choices": [{"index": 0, "delta": {"content": 7}}]}'),
+], ids=["anthropic-cut-json", "anthropic-not-utf8", "anthropic-not-an-object", "anthropic-delta-not-an-object",
+        "anthropic-text-not-a-string", "openai-cut-json", "openai-not-utf8", "openai-not-an-object",
+        "openai-choices-not-a-list", "openai-content-not-a-string"])
+async def test_a_malformed_event_fails_the_answer_instead_of_skipping_or_crashing(
+        service, line, models, openai_server, anthropic_server):
+    server = server_of(service, openai_server, anthropic_server)
+    server.queue(Inject(line, text="壊れた行の後にも続く回答です。", after_chunks=1))
+    provider = build_providers(Settings(models))[service]
+    pieces, _, error = await read(provider)
+    assert pieces == ["壊れた行"]  # what came after the broken line is not passed off as the answer
+    assert error is not None and error.kind == "unavailable"
+    await provider.close()
