@@ -51,15 +51,18 @@ workers ``app.py`` forks after start-up, PostgreSQL only), found through
   ``machine_cpu_percent`` is what every process used in the window (``/proc/stat``; like
   ``bot_cpu_percent``, in % of one CPU, so 200 is both CPUs of a 2-CPU machine busy): near the
   maximum, others' work starved the bot and its latency says little about the bot.
-* ``peak_rss_mb``, the bot's peak memory: the largest sum of their PSS (``Pss`` of
-  ``/proc/<pid>/smaps_rollup``). PSS charges a page mapped by k processes 1/k to each, so the
-  MeCab dictionary and modules that forked workers share count once, where summed RSS would count
-  them once a process. For one process it is its RSS less the shares of pages that other
-  processes map too (libpython, libc and the packages' shared libraries, which the driver and the
-  servers map as well): a few MB under RSS. Sampled, it can miss a spike shorter than 0.25 s.
+* ``peak_rss_mb``, the bot's peak memory: the largest value of their private pages summed plus
+  the largest shared part of one of them (``Private_*`` and ``Shared_*`` of
+  ``/proc/<pid>/smaps_rollup``). For one process that is its RSS. Forked workers share what they
+  inherited (modules, the MeCab dictionary), so their shared parts nest and count once here,
+  where summed RSS would count them once a process. Summed PSS (``peak_pss_mb``) is lower than
+  both: it charges the bot only its share of file pages that other processes map too, and on a
+  shared machine others map the same dictionary (one bot: RSS 211 MB, PSS 155 MB, at 11:10).
+  Sampled, it can miss a spike shorter than 0.25 s.
 * ``peak_single_rss_mb``: the largest ``VmHWM`` among them (the kernel's peak RSS of one process
-  since it started; what runs 1-3 reported as peak RSS). ``peak_anon_mb``: the largest sum of
-  ``Pss_Anon`` (their own memory, without the dictionary's file pages).
+  since it started, start-up included; what runs 1-3 reported as peak RSS). ``peak_anon_mb``: the
+  largest sum of ``Pss_Anon`` (their own memory, without the dictionary's file pages; anonymous
+  pages are shared only among the bot's processes, so this counts each once).
 
 ``--trace FILE`` writes one JSON line per message of every level (the floor's too): backend,
 concurrency, workers, conversation (its index), n (1 = its first message of the level), kind,
@@ -142,6 +145,7 @@ class Usage:
 
     at: float
     cpu_by_pid: dict[int, float]
+    resident_mb: float
     pss_mb: float
     anon_mb: float
     machine_cpu_s: float
@@ -183,18 +187,22 @@ class Process:
 
     def usage(self) -> Usage:
         cpu: dict[int, float] = {}
-        pss = anon = 0.0
+        private = shared = pss = anon = 0.0
         for pid in self.tree():
             with contextlib.suppress(OSError):  # a process that ended since tree() read it
                 fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
                 rollup = _kb_fields(Path(f"/proc/{pid}/smaps_rollup").read_text())
                 # utime, stime, and the same of children it reaped: a worker that ended stays counted.
                 cpu[pid] = sum(int(value) for value in fields[11:15]) / CLK_TCK
+                # Forked workers share the pages they inherited (modules, the MeCab dictionary):
+                # their shared sets nest, so the largest one stands for them all.
+                private += (rollup.get("Private_Clean", 0) + rollup.get("Private_Dirty", 0)) / 1024
+                shared = max(shared, (rollup.get("Shared_Clean", 0) + rollup.get("Shared_Dirty", 0)) / 1024)
                 pss += rollup.get("Pss", 0) / 1024
                 anon += rollup.get("Pss_Anon", 0) / 1024
         # /proc/stat's first line: the machine's time in each state; all but idle and iowait were used.
         ticks = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-        return Usage(time.monotonic(), cpu, pss, anon, (sum(ticks) - ticks[3] - ticks[4]) / CLK_TCK)
+        return Usage(time.monotonic(), cpu, private + shared, pss, anon, (sum(ticks) - ticks[3] - ticks[4]) / CLK_TCK)
 
     def peak_single_rss_mb(self) -> float:
         peaks = [0.0]
@@ -448,7 +456,8 @@ def analyse(level: Level, activities: list[dict[str, Any]], model: dict[str, dic
         "bot_cpu_ms_per_message": round(1000 * cpu_s / completed, 2) if completed else None,
         "bot_cpu_percent_by_process": [round(100 * c / window_s, 1) if window_s else 0.0 for c in by_process],
         "machine_cpu_percent": round(100 * machine_s / window_s, 1) if window_s else 0.0,
-        "peak_rss_mb": round(max(u.pss_mb for u in level.usage), 1),
+        "peak_rss_mb": round(max(u.resident_mb for u in level.usage), 1),
+        "peak_pss_mb": round(max(u.pss_mb for u in level.usage), 1),
         "peak_single_rss_mb": round(level.peak_single_rss_mb, 1),
         "peak_anon_mb": round(max(u.anon_mb for u in level.usage), 1),
     }
@@ -649,8 +658,8 @@ async def main() -> None:
                   f"first update p50/p99 {r['first_update_ms']['p50']}/{r['first_update_ms']['p99']} ms  "
                   f"errors {r['errors']}/{r['messages']}  CPU {r['bot_cpu_percent']}% "
                   f"({r['bot_cpu_ms_per_message']} ms a message; by process {r['bot_cpu_percent_by_process']}; "
-                  f"machine {r['machine_cpu_percent']}%)  peak memory {r['peak_rss_mb']} MB PSS "
-                  f"(anonymous {r['peak_anon_mb']} MB; largest process {r['peak_single_rss_mb']} MB RSS)")
+                  f"machine {r['machine_cpu_percent']}%)  peak memory {r['peak_rss_mb']} MB (PSS "
+                  f"{r['peak_pss_mb']}, anonymous {r['peak_anon_mb']} MB; largest process {r['peak_single_rss_mb']} MB)")
         if floor:
             print(f"floor      c={floor['concurrency']:<4} {floor['messages_per_s']:7.1f} msg/s  latency p50/p99 "
                   f"{floor['latency_ms']['p50']}/{floor['latency_ms']['p99']} ms")
