@@ -261,7 +261,7 @@ class GuideIndex:
     def search(self, question: str, limit: int = 5) -> list[Hit]:
         """The best leaves for ``question``, best first; empty when nothing matches."""
         question = without_introduction(normalize(question))
-        query = analyse(self._readings.respell(question), self.synonyms)
+        query = analyse(self._readings.respell(question), self.synonyms, self._words.idf.keys())
         weights = query.weights
         word_scores = self._words.scores(weights)
         char_scores = self._chars.scores(Counter(bigrams(query.text)))

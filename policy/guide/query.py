@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from policy.guide.synonyms import Synonyms, joined
-from policy.guide.terms import Chunk, chunks, normalize
+from policy.guide.terms import KANJI, Chunk, chunks, normalize
+from policy.japanese import tokenize
 
 # A question's words weigh one each, the compounds of a run half; a long run (a service's full
 # name) is scaled down to weigh at most this many words, so it cannot drown the rest.
@@ -45,10 +47,17 @@ class Query:
         return _merge(list(self.concepts))
 
 
-def analyse(question: str, synonyms: Synonyms) -> Query:
+def analyse(question: str, synonyms: Synonyms, known: AbstractSet[str] | None = None) -> Query:
+    """``known``: the guideline's terms; a staff word qualified by a noun outside them keeps its own
+    sense (_qualified_elsewhere)."""
     concepts: list[dict[str, float]] = []
     segments = synonyms.segments(question)
+    own_sense = _qualified_elsewhere(segments, known) if known is not None else set()
+    segments = [(words, "" if k in own_sense else target) for k, (words, target) in enumerate(segments)]
     for k, (words, target) in enumerate(segments):
+        if k in own_sense:
+            concepts.extend(_weights(c) for c in chunks(words, synonyms.stopwords))
+            continue
         if not target:
             concepts.extend(_weights(c) for c in _chunks(words, synonyms))
             continue
@@ -70,6 +79,30 @@ def analyse(question: str, synonyms: Synonyms) -> Query:
     whole = normalize(question).rstrip(_END)
     phrases = tuple(p for p in [*quoted, whole] if len(p) >= MIN_PHRASE)
     return Query(text, tuple(concepts), phrases, _core(whole, synonyms.frames), tuple(quoted))
+
+
+def _qualified_elsewhere(segments: list[tuple[str, str]], known: AbstractSet[str]) -> set[int]:
+    """The segments whose staff word keeps its own sense, as a noun the guideline neither uses nor maps is
+    compounded before it: 入園申込 is a resident's application to a nursery, not the 申請 of a
+    ChatGPT account the rules describe (利用申込, アカウント申込 are: their first noun is the rules').
+    A staff word means the guideline's word only in the guideline's own setting."""
+    out: set[int] = set()
+    for k in range(1, len(segments)):
+        (before, mapped), (word, target) = segments[k - 1], segments[k]
+        if not target or not word or mapped or not before:
+            continue
+        if not (KANJI.match(word) and KANJI.match(before[-1])):
+            continue  # a compound of kanji: kana or Latin letters between are other words
+        last = tokenize(before)[-1]
+        # One kanji (入 of 入出力) is a part of a word rather than a noun qualifying it.
+        if (
+            len(last.surface) > 1
+            and last.pos[:2] == ("名詞", "普通名詞")
+            and last.pos[2] != "副詞可能"
+            and normalize(last.surface) not in known
+        ):
+            out.add(k)
+    return out
 
 
 def _chunks(text: str, synonyms: Synonyms) -> list[Chunk]:

@@ -196,6 +196,13 @@ def test_the_screening_rules_say_what_data_a_prohibition_covers(guide, tree):
     assert guide.search("Can I paste a resident's personal details into ChatGPT to write to them?")[0].section.id == "2章5-1(1)"
 
 
+def test_a_staff_word_qualified_by_a_noun_of_another_setting_keeps_its_own_sense(guide):
+    # 入園申込 is a resident's application to a nursery, not the 申請 of a ChatGPT account (2章7-1);
+    # 利用申込 is, as the rules use 利用.
+    assert guide.search("入園申込の名簿をAIで並べ替えていい?")[0].section.id == "2章5-1(1)"
+    assert guide.search("ChatGPTの利用申込はどうする?")[0].section.id == "2章7-1(2)"
+
+
 def test_nothing_found_is_an_empty_answer(guide):
     assert guide.search("今日の天気") == []
     assert guide.search("") == []
