@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator, Sequence
 from anthropic import AsyncAnthropic, AsyncStream, DefaultAioHttpClient
 
 from llm.base import MAX_OUTPUT_TOKENS, Chunk, Message, ProviderError, provider_label
-from llm.errors import STREAM_ERRORS, malformed, translate
+from llm.errors import STREAM_ERRORS, cut_short, malformed, translate
 from settings import Settings
 
 OFFICIAL_URL = "https://api.anthropic.com"
@@ -50,6 +50,7 @@ class AnthropicChat:
             raise ProviderError("not_configured")
         payload = [{"role": m.role, "content": m.content} for m in messages]
         model: str | None = None
+        whole = False
         try:
             async with self._client.messages.with_streaming_response.create(
                 model=self.model, max_tokens=MAX_OUTPUT_TOKENS, system=system,
@@ -64,12 +65,16 @@ class AnthropicChat:
                             pass  # thinking or tool input: not part of the answer shown
                         case {"type": "message_start", "message": {"model": str(name)}}:
                             model = name or None
+                        case {"type": "message_stop"}:
+                            whole = True
                         case {"type": str(kind)} if kind != "content_block_delta":
                             pass  # block starts and stops, usage, stop reason: nothing to show
                         case _:
                             raise malformed("event")
         except STREAM_ERRORS as error:
             raise translate(error) from error
+        if not whole:
+            raise cut_short("message_stop")
 
     async def close(self) -> None:
         if self._client is not None:

@@ -7,7 +7,7 @@ import anthropic
 import httpx2
 import openai
 
-from llm.base import ProviderError
+from llm.base import FailureKind, ProviderError
 
 _TIMEOUTS = (openai.APITimeoutError, anthropic.APITimeoutError, httpx2.TimeoutException, aiohttp.ServerTimeoutError)
 _NETWORK = (openai.APIConnectionError, anthropic.APIConnectionError, httpx2.TransportError)
@@ -37,6 +37,29 @@ def malformed(what: str) -> ProviderError:
     return ProviderError("unavailable", f"malformed {what}")
 
 
+# An error event inside a streamed answer comes as a status error of the stream's 200 response;
+# the type it names says whether trying again later can help (overloaded, rate limited) or not.
+_EVENT_KINDS: dict[str, FailureKind] = {
+    "overloaded_error": "unavailable",
+    "api_error": "unavailable",
+    "rate_limit_error": "rate_limited",
+    "timeout_error": "timeout",
+}
+
+
+def _event_error(error: openai.APIStatusError | anthropic.APIStatusError) -> ProviderError:
+    match error.body:
+        case {"error": {"type": str(name)}}:
+            return ProviderError(_EVENT_KINDS.get(name, "rejected"), f"error event {name}")
+    return ProviderError("unavailable", "error event")
+
+
+def cut_short(missing: str) -> ProviderError:
+    """A stream whose body ended without its closing event (a proxy's timeout, a restart): no error
+    on the wire, yet the answer is not whole and must not be shown as if it were."""
+    return ProviderError("unavailable", f"stream ended without {missing}")
+
+
 def translate(error: BaseException) -> ProviderError:
     transport = _transport_error(error)
     if isinstance(transport, aiohttp.ClientConnectionError) and not isinstance(transport, TimeoutError):
@@ -49,6 +72,8 @@ def translate(error: BaseException) -> ProviderError:
         return ProviderError("network", type(error).__name__)
     if isinstance(error, _STATUS):
         status = error.status_code
+        if status < 300:
+            return _event_error(error)
         if status == 429:
             return ProviderError("rate_limited", "429")
         if status in (408, 409) or status >= 500:

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator, Sequence
 from openai import AsyncOpenAI, AsyncStream, DefaultAioHttpClient
 
 from llm.base import Chunk, Message, ProviderError, provider_label
-from llm.errors import STREAM_ERRORS, malformed, translate
+from llm.errors import STREAM_ERRORS, cut_short, malformed, translate
 from settings import Settings
 
 OFFICIAL_URL = "https://api.openai.com/v1"
@@ -50,11 +50,15 @@ class OpenAIChat:
         if self._client is None:
             raise ProviderError("not_configured")
         payload = [{"role": "system", "content": system}] + [{"role": m.role, "content": m.content} for m in messages]
+        whole = False
         try:
             async with self._client.chat.completions.with_streaming_response.create(
                 model=self.model, messages=payload, stream=True  # type: ignore[arg-type]
             ) as response:  # the HTTP response is closed even when the reader stops early
                 async for chunk in await response.parse(to=CHUNKS):
+                    match chunk:
+                        case {"choices": [{"finish_reason": str()}, *_]}:
+                            whole = True  # the last chunk; it may carry the last words too
                     match chunk:
                         case {"choices": [{"delta": {"content": str(text)}}, *_]}:
                             if text:
@@ -68,6 +72,8 @@ class OpenAIChat:
                             raise malformed("chunk")
         except STREAM_ERRORS as error:
             raise translate(error) from error
+        if not whole:
+            raise cut_short("finish_reason")
 
     async def close(self) -> None:
         if self._client is not None:

@@ -12,7 +12,7 @@ import json
 import pytest
 
 from cards import chat as cards
-from tests.support.model_servers import AnthropicServer, Drop, Reply, Stall
+from tests.support.model_servers import AnthropicServer, Cut, Drop, Reply, Stall
 from tests.support.teams import YAMADA
 
 CLEAN = "市民課の窓口時間を案内する文章を作ってください。"
@@ -24,8 +24,9 @@ def _messages(connector):
 
 
 @pytest.mark.parametrize("failure", [Drop(text="途中で切れる回答です。", after_chunks=1),
-                                     Stall(text="途中で止まる回答です。", after_chunks=1, seconds=5)],
-                         ids=["dropped", "stalled"])
+                                     Stall(text="途中で止まる回答です。", after_chunks=1, seconds=5),
+                                     Cut(text="途中で終わる回答です。", after_chunks=1)],
+                         ids=["dropped", "stalled", "ended-early"])
 async def test_a_broken_stream_gives_the_retry_card_and_the_retry_answers_once(
         start_bot, models, connector, anthropic_server: AnthropicServer, failure) -> None:
     bot = await start_bot(**{**models, "LLM_TIMEOUT_S": "1.5", "LLM_MAX_RETRIES": "1"})

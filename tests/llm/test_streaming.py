@@ -10,7 +10,7 @@ import pytest
 
 from llm import Message, ProviderError, build_providers
 from settings import Settings
-from tests.support.model_servers import AnthropicServer, Fail, Inject, OpenAIServer, Reply
+from tests.support.model_servers import AnthropicServer, Cut, Fail, Inject, OpenAIServer, Reply
 
 QUESTION = [Message("user", "窓口の混雑状況を案内する文を作ってください")]
 LONG = "窓口は平日8時30分から17時までです。月曜の午前は混み合います。" * 50  # 1,650 characters
@@ -49,14 +49,22 @@ async def test_a_long_answer_arrives_whole_in_its_pieces_named_by_the_served_mod
     await provider.close()
 
 
+def anthropic_error_event(kind: str) -> bytes:
+    return (b'event: error\ndata: {"type": "error", "error": {"type": "%s", "message": "x"}}\n\n'
+            % kind.encode())
+
+
 @pytest.mark.parametrize(("service", "event", "kind"), [
-    # The Anthropic SDK raises an error event as a status error of the stream's 200 response,
-    # which llm.errors reads as rejected.
-    ("chatbot", b'event: error\ndata: {"type": "error", "error": {"type": "overloaded_error", '
-                b'"message": "Overloaded"}}\n\n', "rejected"),
+    # The Anthropic SDK raises an error event as a status error of the stream's 200 response; the
+    # type it names decides whether the person gets the retry button (not for a rejected prompt).
+    ("chatbot", anthropic_error_event("overloaded_error"), "unavailable"),
+    ("chatbot", anthropic_error_event("rate_limit_error"), "rate_limited"),
+    ("chatbot", anthropic_error_event("invalid_request_error"), "rejected"),
+    ("chatbot", b'event: error\ndata: not json\n\n', "unavailable"),
     ("chatgpt", b'data: {"error": {"message": "The server had an error", "type": "server_error"}}\n\n',
      "unavailable"),
-], ids=["anthropic-overloaded", "openai-error"])
+], ids=["anthropic-overloaded", "anthropic-rate-limited", "anthropic-invalid", "anthropic-unreadable",
+        "openai-error"])
 async def test_an_error_event_mid_stream_fails_the_answer(service, event, kind, models, openai_server, anthropic_server):
     server = server_of(service, openai_server, anthropic_server)
     server.queue(Inject(event, text="途中でエラーになる回答です。", after_chunks=2))
@@ -65,6 +73,21 @@ async def test_an_error_event_mid_stream_fails_the_answer(service, event, kind, 
     assert pieces == ["途中でエ", "ラーにな"]
     assert error is not None and error.kind == kind
     assert len(server.requests) == 1  # a stream that has begun is not sent again
+    await provider.close()
+
+
+@pytest.mark.parametrize("service", ["chatbot", "chatgpt"])
+async def test_a_stream_that_ends_without_its_closing_event_is_not_a_whole_answer(
+        service, models, openai_server, anthropic_server):
+    server = server_of(service, openai_server, anthropic_server)
+    server.queue(Cut(text="途中で終わる回答です。", after_chunks=2))
+    provider = build_providers(Settings(models))[service]
+    pieces, _, error = await read(provider)
+    assert pieces == ["途中で終", "わる回答"]
+    assert error is not None and error.kind == "unavailable"
+    server.queue(Reply("最後まで届く回答です。"))  # a whole answer still ends cleanly
+    pieces, _, error = await read(provider)
+    assert error is None and "".join(pieces) == "最後まで届く回答です。"
     await provider.close()
 
 

@@ -80,6 +80,16 @@ class Stall:
 
 
 @dataclass(frozen=True)
+class Cut:
+    """The body ends cleanly after ``after_chunks`` pieces, without the stream's closing events
+    (a proxy's timeout, a restart): nothing on the wire says it failed."""
+
+    text: str = "途中で終わる回答です。"
+    after_chunks: int = 1
+    chunk_size: int = 4
+
+
+@dataclass(frozen=True)
 class Inject:
     sse: bytes
     text: str = "途中に別の行が入る回答です。"
@@ -87,7 +97,7 @@ class Inject:
     chunk_size: int = 4
 
 
-Behaviour = Reply | Fail | Hang | Drop | Stall | Inject
+Behaviour = Reply | Fail | Hang | Drop | Stall | Cut | Inject
 
 
 @dataclass
@@ -194,7 +204,7 @@ class ModelServer:
             await asyncio.sleep(behaviour.seconds)
             return web.json_response(self.error_body(Fail(504, "hung")), status=504)
         if not recorded.stream:
-            if isinstance(behaviour, Drop | Stall | Inject):
+            if isinstance(behaviour, Drop | Stall | Cut | Inject):
                 if isinstance(behaviour, Stall):
                     await asyncio.sleep(behaviour.seconds)
                 request.transport.close()  # type: ignore[union-attr]
@@ -225,6 +235,9 @@ class ModelServer:
             if cut is not None and index == cut:
                 if isinstance(behaviour, Inject):
                     await response.write(behaviour.sse)
+                elif isinstance(behaviour, Cut):
+                    await response.write_eof()
+                    return
                 else:
                     if isinstance(behaviour, Stall):
                         await asyncio.sleep(behaviour.seconds)
