@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import weakref
 from datetime import UTC, datetime
 from typing import Literal
 
@@ -16,12 +17,17 @@ from botbuilder.schema import Activity
 
 from bot import messages
 from bot.turn import Turn
+from storage.base import Store
 
 Platform = Literal["desktop", "mobile", "unknown"]
 
 _DESKTOP = {"windows", "mac", "macos", "linux", "web"}
 _MOBILE = {"ios", "ipados", "android"}
 DEVICE_NOTICES = "device_notices"
+# Who is known, in this process, to have had today's reminder (the day, their keys), per store:
+# once stored it stays for the day whichever instance stored it, so each person's later messages
+# that day need not read it back (a store round trip for every message from a phone).
+_reminded: weakref.WeakKeyDictionary[Store, tuple[str, set[str]]] = weakref.WeakKeyDictionary()
 
 
 def client_platform(activity: Activity) -> Platform:
@@ -59,7 +65,13 @@ async def device_allowed(turn: Turn) -> bool:
         today = datetime.now(UTC).date().isoformat()
         key = turn.actor.aad_object_id or turn.actor.channel_user_id
         store = turn.services.store
+        day, reminded = _reminded.get(store, ("", set()))
+        if day != today:
+            day, reminded = _reminded[store] = (today, set())
+        if key in reminded:
+            return True
         if (await store.get(DEVICE_NOTICES, key) or {}).get("day") != today:
             await store.put(DEVICE_NOTICES, key, {"day": today})
             await turn.send_text(messages.DEVICE_WARNING)
+        reminded.add(key)
     return True
