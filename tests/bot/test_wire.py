@@ -142,6 +142,11 @@ def incoming() -> dict[str, dict[str, Any]]:
         **base, "text": 12, "localTimestamp": "2026-11-26T14:00:00.000+09:00", "timestamp": "2026-11-26T05:00:00Z",
         "listenFor": ["はい", None], "unknownField": {"x": [1, {"y": None}]}, "replyToId": None,
         "from": {"id": YAMADA.channel_id, "role": "user", "properties": {"a": 1}}, "textHighlights": [{"text": "a", "occurrence": 1}]}
+    for stamp, local in (("2026-11-26T05:00:00.1234567Z", "2026-11-26T14:00:00.1234567+09:00"),  # as Teams sends them
+                         ("2026-11-26t05:00:00.5z", "2026-11-25T19:30:00.000001-09:30"),
+                         ("2026-11-26T05:00:00+00:00", "0001-01-01T09:00:00+09:00"),
+                         ("9999-12-31T23:59:59.999999Z", "2026-11-26T05:00:00.1234567")):
+        shapes[f"timestamps {stamp} {local}"] = {**base, "timestamp": stamp, "localTimestamp": local}
     return shapes
 
 
@@ -161,12 +166,18 @@ def test_an_incoming_activity_reads_as_msrest_reads_it(name: str) -> None:
     assert read.additional_properties == expected.additional_properties
     assert [vars(e) for e in read.entities or []] == [vars(e) for e in expected.entities or []]
     assert vars(read.from_property) == vars(expected.from_property)
+    for moment, msrest_moment in ((read.timestamp, expected.timestamp), (read.local_timestamp, expected.local_timestamp)):
+        if msrest_moment is not None:  # the same tzinfo as isodate's, not only the same instant
+            assert (type(moment.tzinfo), moment.tzname(), moment.utcoffset(), moment.isoformat()) == \
+                (type(msrest_moment.tzinfo), msrest_moment.tzname(), msrest_moment.utcoffset(), msrest_moment.isoformat())
     assert body == original  # the request body is left as it came
 
 
 @pytest.mark.parametrize("body", [
     {"type": "message", "entities": "not a list"}, {"type": "message", "from": "someone"},
     {"type": "message", "timestamp": "yesterday"}, {"type": "message", "membersAdded": [3]},
+    {"type": "message", "timestamp": "2026-13-01T00:00:00Z"}, {"type": "message", "timestamp": "0001-01-01T00:00:00+09:00"},
+    {"type": "message", "timestamp": "２０２６-11-26T05:00:00Z"},
 ])
 def test_a_malformed_activity_fails_as_with_msrest(body: dict[str, Any]) -> None:
     with pytest.raises(Exception) as expected:
