@@ -1,0 +1,61 @@
+"""How often the chat path goes to the database for one message (issue 9: the bot's CPU per
+message). On PostgreSQL every store call is one statement, one round trip."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import pytest
+
+from storage.base import Store
+from tests.storage.conftest import postgres_url  # noqa: F401  (schema per test, torn down after the bot)
+from tests.support.teams import YAMADA
+
+pytestmark = pytest.mark.postgres
+
+CLEAN = "市民課の窓口時間を案内する文章を作ってください。"
+BLOCKED = "住民のマイナンバーは 1234 5678 9018 です。手続きの案内文を作ってください。"
+HELD = "小松様から、ごみ集積所のカラス被害について3回目のご意見が届きました。お詫びの返信文を作ってください。"
+METHODS = ("get", "get_many", "put", "update", "delete", "find", "write", "append", "records", "hit", "try_lease")
+
+
+def count_calls(store: Store) -> list[str]:
+    """The names of the store's methods as they are called (the notifier holds the same store)."""
+    calls: list[str] = []
+
+    def counted(name: str, method: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+        async def call(*args: Any, **kwargs: Any) -> Any:
+            calls.append(name)
+            return await method(*args, **kwargs)
+
+        return call
+
+    for name in METHODS:
+        setattr(store, name, counted(name, getattr(store, name)))
+    return calls
+
+
+async def test_round_trips_of_an_answered_a_blocked_and_a_held_message(
+    postgres_url: str, start_bot, models, connector  # noqa: F811
+) -> None:
+    bot = await start_bot(**models, STORAGE_URL=postgres_url, APPROVAL_SWEEP_SECONDS="3600")
+    calls = count_calls(bot.services.store)
+    expected = {
+        # rate limit; service, permission and history together; history turn and record together
+        CLEAN: ["hit", "get_many", "write"],
+        # the masked resend's prompt before its card, the record after it
+        BLOCKED: ["hit", "get_many", "put", "append"],
+        # the request with its audit record; the approver's Teams id, chat and delegates; both cards'
+        # ids; the record
+        HELD: ["hit", "get_many", "write", "get", "get", "update", "get", "get", "update", "append"],
+    }
+    for text, wanted in expected.items():
+        for _ in range(2):  # the first time also keeps the conversation, the partitions, the history
+            await bot.client.say(YAMADA, text)
+        await asyncio.sleep(0.2)
+        calls.clear()
+        status, _ = await bot.client.say(YAMADA, text)
+        await asyncio.sleep(0.2)
+        assert status < 300 and calls == wanted, text
