@@ -24,6 +24,7 @@ from botbuilder.schema.teams import TeamsChannelData, TenantInfo
 from bot import wire
 from bot.turn import Actor, card_attachment
 from storage.base import Store
+from storage.snapshot import Reader
 
 log = logging.getLogger(__name__)
 
@@ -87,9 +88,11 @@ class Notifier:
         self._known[(kind, key)] = (doc, now)
 
     async def send_to_user(
-        self, aad_object_id: str, *, card: dict[str, Any] | None = None, text: str | None = None
+        self, aad_object_id: str, *, card: dict[str, Any] | None = None, text: str | None = None,
+        reads: Reader | None = None,
     ) -> str | None:
-        """Send to the user's personal chat; returns the activity id, or None when unreachable."""
+        """Send to the user's personal chat; returns the activity id, or None when unreachable.
+        ``reads``: documents the caller read just before (the person's conversation among them)."""
         activity = MessageFactory.attachment(card_attachment(card), text=text) if card else MessageFactory.text(text or "")
         sent: dict[str, str | None] = {}
 
@@ -97,7 +100,7 @@ class Notifier:
             response = await context.send_activity(activity)
             sent["id"] = response.id if response else None
 
-        doc = await self._store.get(REFS, aad_object_id)
+        doc = await (reads or self._store).get(REFS, aad_object_id)
         if doc:
             reference = ConversationReference().deserialize(doc["reference"])
             await self._adapter.continue_conversation(reference, deliver, bot_app_id=self._app_id)

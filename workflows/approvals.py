@@ -20,6 +20,7 @@ from typing import Any
 
 from org import Person
 from storage.base import Append, Put, Store
+from storage.snapshot import Reader
 from workflows import permissions
 from workflows.forms import SERVICE_NAMES, Field
 
@@ -131,7 +132,7 @@ async def remember_card(store: Store, request_id: str, who: str, activity_id: st
         await store.update(KIND, request_id, {f"{who}_activity_id": activity_id})
 
 
-async def delegates_of(store: Store, approver_id: str) -> list[str]:
+async def delegates_of(store: Reader, approver_id: str) -> list[str]:
     doc = await store.get(DELEGATES, approver_id)
     return list(doc.get("delegates", [])) if doc else []
 

@@ -20,6 +20,7 @@ from typing import Any
 from botbuilder.core import TurnContext
 from botbuilder.schema import ConversationReference
 
+from bot.proactive import REFS
 from bot.router import ActionError, ActionHandler, CommandHandler
 from bot.services import Services
 from bot.turn import Turn
@@ -28,7 +29,7 @@ from cards.messages import info_card
 from org import DX_ADMIN, SERVICES, Person
 from policy.categories import categories
 from policy.model import Screening, Verdict
-from storage.snapshot import Reader
+from storage.snapshot import Reader, Snapshot
 from workflows import applications, approvals, permissions
 from workflows.approvals import APPROVED, CONFIRM, PERMISSION, ApprovalError, service_name
 from workflows.forms import validate
@@ -71,21 +72,28 @@ def _expiry(services: Services) -> timedelta:
     return timedelta(hours=services.settings.float("APPROVAL_EXPIRY_HOURS"))
 
 
-async def _mri(services: Services, aad_object_id: str) -> str:
+async def _mri(reader: Reader, aad_object_id: str) -> str:
     """The Teams user id (29:…) the bot knows for someone, for card ``refresh``."""
-    doc = await services.store.get("conversation_refs", aad_object_id)
+    doc = await reader.get(REFS, aad_object_id)
     user_id = (doc or {}).get("user_id") or ""
     return "" if user_id == aad_object_id else user_id
 
 
-async def _viewers(services: Services, doc: dict[str, Any]) -> list[str]:
-    ids = [doc.get("requester_mri") or await _mri(services, doc["requester_id"]),
-           doc.get("approver_mri") or await _mri(services, doc["approver_id"])]
+async def _viewers(reader: Reader, doc: dict[str, Any]) -> list[str]:
+    ids = [doc.get("requester_mri") or await _mri(reader, doc["requester_id"]),
+           doc.get("approver_mri") or await _mri(reader, doc["approver_id"])]
     return list(dict.fromkeys(i for i in ids if i))
 
 
-async def _card(services: Services, doc: dict[str, Any], view: View) -> dict[str, Any]:
-    return request_card(doc, view, await _viewers(services, doc))
+async def _card(services: Services, doc: dict[str, Any], view: View, reads: Reader | None = None) -> dict[str, Any]:
+    return request_card(doc, view, await _viewers(reads or services.store, doc))
+
+
+async def _new_request_reads(services: Services, doc: dict[str, Any]) -> Snapshot:
+    """What sending a new request reads, together: both people's conversations (the cards'
+    ``refresh``, the approver's 1:1 chat) and the approver's delegates (3-4 round trips -> 1)."""
+    return await Snapshot.read(services.store, [
+        (REFS, doc["requester_id"]), (REFS, doc["approver_id"]), (approvals.DELEGATES, doc["approver_id"])])
 
 
 # --- the gate (called by the chat path before a prompt is screened) -----------------------------
@@ -173,18 +181,19 @@ async def submit_request(turn: Turn, data: dict[str, Any]) -> dict[str, Any]:
                  # Only a card in the personal chat can be updated later through the notifier.
                  "requester_activity_id": (turn.context.activity.reply_to_id or "") if turn.is_personal else ""},
     )
-    if not await _notify_approver(services, doc):
+    reads = await _new_request_reads(services, doc)
+    if not await _notify_approver(services, doc, reads):
         raise ActionError(UNREACHABLE.format(approver=manager.name))
-    return await _card(services, doc, "requester")
+    return await _card(services, doc, "requester", reads)
 
 
-async def _notify_approver(services: Services, doc: dict[str, Any]) -> bool:
+async def _notify_approver(services: Services, doc: dict[str, Any], reads: Reader) -> bool:
     """Send the request to the approver (and delegates). When Teams refuses to open the 1:1
     chat (e.g. the app is not installed for the approver), the request is cancelled: nobody
     could decide it, and a held message must not wait for nothing."""
     try:
         activity_id = await services.notifier.send_to_user(
-            doc["approver_id"], card=await _card(services, doc, "approver"))
+            doc["approver_id"], card=await _card(services, doc, "approver", reads), reads=reads)
     except Exception:
         log.exception("request %s: sending to the approver failed", doc["id"])
         activity_id = None
@@ -193,8 +202,9 @@ async def _notify_approver(services: Services, doc: dict[str, Any]) -> bool:
         await approvals.cancel(services.store, doc["id"])
         return False
     await approvals.remember_card(services.store, doc["id"], "approver", activity_id)
-    for delegate in await approvals.delegates_of(services.store, doc["approver_id"]):
-        await _tell(services.notifier.send_to_user(delegate, card=await _card(services, doc, "approver")), doc["id"])
+    for delegate in await approvals.delegates_of(reads, doc["approver_id"]):
+        await _tell(services.notifier.send_to_user(delegate, card=await _card(services, doc, "approver", reads)),
+                    doc["id"])
     return True
 
 
@@ -228,11 +238,12 @@ async def hold_for_approval(turn: Turn, text: str, screening: Screening, service
         details={"text": text, "findings": _findings(screening), "categories": list(screening.categories),
                  "scope": turn.scope},
     )
-    if not await _notify_approver(services, doc):
+    reads = await _new_request_reads(services, doc)
+    if not await _notify_approver(services, doc, reads):
         await turn.send_text(UNREACHABLE.format(approver=manager.name) + "メッセージは送信していません。")
         return
     activity_id = await turn.send_card(
-        await _card(services, doc, "requester"),
+        await _card(services, doc, "requester", reads),
         text=f"ガイドライン 5 に触れる可能性があるため、送信前に所属長（{manager.name} さん）に確認を依頼しました。",
     )
     if turn.is_personal:
@@ -299,7 +310,7 @@ async def _deliver(services: Services, adapter: Any, doc: dict[str, Any]) -> Non
     text = await approvals.take_text(services.store, doc["id"])
     if text is None:
         return  # already delivered (another instance or a second click)
-    ref = await services.store.get("conversation_refs", doc["requester_id"])
+    ref = await services.store.get(REFS, doc["requester_id"])
     if ref is None:
         log.error("approved request %s: no conversation with the requester", doc["id"])
         return
