@@ -88,8 +88,9 @@ def chunks(text: str, stopwords: frozenset[str] = frozenset()) -> list[Chunk]:
         if not _is_content(token):
             continue
         lemma = normalize(_lemma(token))
-        # A suffix (性, 物, 権, 者) means something only with its noun: it counts in compounds.
-        if lemma not in stopwords and token.pos[0] != "接尾辞":
+        # An affix (性, 物, 権, 者; 非, 第, 各) means something only with its noun: it counts in compounds
+        # (非 alone matched 非公開 for a question on 非開示, 第 alone every 第N章).
+        if lemma not in stopwords and token.pos[0] not in ("接尾辞", "接頭辞"):
             words.append(lemma)
         if joins:
             run.append(normalize(token.surface))
