@@ -23,6 +23,7 @@ EXTRA = QUESTIONS.with_name("questions-extra.jsonl")
 HOLDOUT_2 = QUESTIONS.with_name("questions-holdout-2.jsonl")
 HOLDOUT_3 = QUESTIONS.with_name("questions-holdout-3.jsonl")
 PROBE_4 = QUESTIONS.with_name("questions-probe-4.jsonl")
+PROBE_7 = QUESTIONS.with_name("questions-probe-7.jsonl")
 HOLDOUT_4 = QUESTIONS.with_name("questions-holdout-4.jsonl")
 HOLDOUT_5 = QUESTIONS.with_name("questions-holdout-5.jsonl")
 HOLDOUT_6 = QUESTIONS.with_name("questions-holdout-6.jsonl")
@@ -89,7 +90,7 @@ def test_extra_questions_do_not_regress(guide):
         # 104 questions on every part of the rules, written and committed before the ranking was
         # tuned again. Untuned it measured 0.740 / 0.875, then 0.750 / 0.923; since then its misses
         # were read and it measures 0.913 / 0.990; 0.942 / 0.990 after the fourth round (screening
-        # rule data, 'about' intent, 本生成AI resolved, quoted titles).
+        # rule data, 'about' intent, 本生成AI resolved, quoted titles); 0.952 / 0.990 after the fifth.
         (HOLDOUT_2, 80, (0.91, 0.97)),
         # 100 questions written by another engineer during the second round of ranking work and
         # scored once, unseen, at its end: 0.750 / 0.880 before it (e269068), 0.800 / 0.890 after.
@@ -98,10 +99,13 @@ def test_extra_questions_do_not_regress(guide):
         # 80 questions written from the guideline alone by another engineer (the same draw as
         # holdout-4), a development set of the third round: 0.588 / 0.750 before it (9be9b2a),
         # 0.613 / 0.775 after its first, general changes (before its misses were read), 0.825 /
-        # 0.950 at its end; 0.887 / 0.950 after the fourth.
+        # 0.950 at its end; 0.887 / 0.950 after the fourth, 0.900 / 0.963 after the fifth.
         (PROBE_4, 60, (0.85, 0.92)),
+        # 100 questions written blind by another engineer after the fourth round; its first, blind
+        # scoring (HEAD 697371d): 0.840 / 0.950. A development set of the fifth round: 0.900 / 0.990.
+        (PROBE_7, 100, (0.87, 0.96)),
     ],
-    ids=["holdout-2", "holdout-3", "probe-4"],
+    ids=["holdout-2", "holdout-3", "probe-4", "probe-7"],
 )
 def test_development_questions(guide, tree, path, least, floors):
     """Question sets whose misses have been read: no longer estimates for unseen questions (the
@@ -118,9 +122,10 @@ def test_development_questions(guide, tree, path, least, floors):
 @pytest.mark.parametrize(
     ("path", "floors", "measured"),
     [
-        # Drawn with probe-4 from one pool of 180; scored twice: 0.690 / 0.830 before the third
-        # round (9be9b2a), 0.710 / 0.840 at its end, 0.750 / 0.860 at the fourth round's end.
-        (HOLDOUT_4, (0.72, 0.83), (0.750, 0.860)),
+        # Drawn with probe-4 from one pool of 180; scored as aggregates only: 0.690 / 0.830 before the third
+        # round (9be9b2a), 0.710 / 0.840 at its end, 0.750 / 0.860 at the fourth round's end,
+        # 0.760 / 0.860 at the fifth's.
+        (HOLDOUT_4, (0.72, 0.83), (0.760, 0.860)),
         # Written after the third round; scored once, with the ranking of 1a07a29.
         (HOLDOUT_5, (0.82, 0.90), (0.850, 0.930)),
         # Written from the guideline and sections.md alone, after the fourth round had started;
