@@ -158,6 +158,7 @@ async def test_append_and_query_records(store: Store) -> None:
     assert [r["n"] for r in window] == [2, 1]  # since inclusive, until exclusive
     assert [r["n"] for r in await store.records("exchanges", where={"department": "総務課"})] == [4, 3, 1]
     assert [r["n"] for r in await store.records("exchanges", where={"id": [ids[0], "fixed-id"]})] == [4, 0]
+    assert [r["n"] for r in await store.records("exchanges", where={"n": [1, 2], "department": "総務課"})] == [1]
     assert await store.records("audit") == []
 
 
