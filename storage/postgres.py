@@ -250,9 +250,7 @@ class PostgresStore:
         await self._insert(query, params, [(kind, at)])
         return params[1]
 
-    async def _insert(
-        self, query: sql.Composable | str, params: Sequence[Any], records: Sequence[tuple[str, datetime]]
-    ) -> list[tuple[Any, ...]]:
+    async def _insert(self, query: str, params: Sequence[Any], records: Sequence[tuple[str, datetime]]) -> list[tuple[Any, ...]]:
         """Run a statement that inserts records at these times, their monthly partitions made first."""
         months = {(kind, at.replace(day=1, hour=0, minute=0, second=0, microsecond=0)): at for kind, at in records}
         async with self._pool.connection() as conn:
