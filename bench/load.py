@@ -49,8 +49,13 @@ workers ``app.py`` forks after start-up, PostgreSQL only), found through
   edges; ``bot_cpu_ms_per_message`` divides it by the messages completed in the window;
   ``bot_cpu_percent_by_process`` is each process's part (app.py first, then its workers).
   ``machine_cpu_percent`` is what every process used in the window (``/proc/stat``; like
-  ``bot_cpu_percent``, in % of one CPU, so 200 is both CPUs of a 2-CPU machine busy): near the
-  maximum, others' work starved the bot and its latency says little about the bot.
+  ``bot_cpu_percent``, in % of one CPU, so 200 is both CPUs of a 2-CPU machine busy), and
+  ``others_cpu_percent`` what processes outside the benchmark used (all but the bot, this driver,
+  the connector and the model server; PostgreSQL counts here): other engineers' work on a shared
+  machine, which starves the bot. Each trace line has ``others_cpu`` (CPUs, over the message's
+  life, at the 0.25 s samples' resolution), and ``quiet_added_latency_ms`` gives the added-latency
+  percentiles of the window's messages during which others used under 0.25 of a CPU, with their
+  count ("messages"): the bot's own tail when the machine cannot be had alone.
 * ``peak_rss_mb``, the bot's peak memory: the largest value of their private pages summed plus
   the largest shared part of one of them (``Private_*`` and ``Shared_*`` of
   ``/proc/<pid>/smaps_rollup``). For one process that is its RSS. Forked workers share what they
@@ -68,7 +73,7 @@ workers ``app.py`` forks after start-up, PostgreSQL only), found through
 concurrency, workers, conversation (its index), n (1 = its first message of the level), kind,
 sent_s (from the level's start), sent_monotonic (the same as ``time.monotonic()``, to line up with
 other recordings), in_window, status, error ("" when none), first_update_ms, added_ms,
-before_model_ms, after_model_ms (null when not measured), so a tail can be explained.
+before_model_ms, after_model_ms (null when not measured), others_cpu, so a tail can be explained.
 
 The floor is the same driver at ``--floor-concurrency`` against a plain aiohttp handler that
 posts one reply (``load_servers.py floor``). Not part of the test suite.
@@ -141,7 +146,7 @@ def write_org_table(path: Path, users: list[User]) -> None:
 @dataclass
 class Usage:
     """One reading of a process tree: CPU seconds so far of each process and memory now (MB); and
-    the CPU seconds every process of the machine has used so far."""
+    the CPU seconds so far of every process of the machine, and of those outside the benchmark."""
 
     at: float
     cpu_by_pid: dict[int, float]
@@ -149,6 +154,7 @@ class Usage:
     pss_mb: float
     anon_mb: float
     machine_cpu_s: float
+    others_cpu_s: float
 
     @property
     def cpu_s(self) -> float:
@@ -185,24 +191,30 @@ class Process:
                     pending += [int(child) for child in children.read_text().split()]
         return pids
 
-    def usage(self) -> Usage:
+    def usage(self, bench: list[int]) -> Usage:
+        """``bench``: the other processes of the benchmark (this driver, the connector, the model
+        server); what the machine spent beyond them and the bot is others' work."""
         cpu: dict[int, float] = {}
         private = shared = pss = anon = 0.0
         for pid in self.tree():
             with contextlib.suppress(OSError):  # a process that ended since tree() read it
                 fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
                 rollup = _kb_fields(Path(f"/proc/{pid}/smaps_rollup").read_text())
-                # utime, stime, and the same of children it reaped: a worker that ended stays counted.
-                cpu[pid] = sum(int(value) for value in fields[11:15]) / CLK_TCK
+                cpu[pid] = _cpu_s(fields)
                 # Forked workers share the pages they inherited (modules, the MeCab dictionary):
                 # their shared sets nest, so the largest one stands for them all.
                 private += (rollup.get("Private_Clean", 0) + rollup.get("Private_Dirty", 0)) / 1024
                 shared = max(shared, (rollup.get("Shared_Clean", 0) + rollup.get("Shared_Dirty", 0)) / 1024)
                 pss += rollup.get("Pss", 0) / 1024
                 anon += rollup.get("Pss_Anon", 0) / 1024
+        bench_s = 0.0
+        for pid in bench:
+            with contextlib.suppress(OSError):
+                bench_s += _cpu_s(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split())
         # /proc/stat's first line: the machine's time in each state; all but idle and iowait were used.
         ticks = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-        return Usage(time.monotonic(), cpu, private + shared, pss, anon, (sum(ticks) - ticks[3] - ticks[4]) / CLK_TCK)
+        machine_s = (sum(ticks) - ticks[3] - ticks[4]) / CLK_TCK
+        return Usage(time.monotonic(), cpu, private + shared, pss, anon, machine_s, machine_s - sum(cpu.values()) - bench_s)
 
     def peak_single_rss_mb(self) -> float:
         peaks = [0.0]
@@ -221,6 +233,12 @@ class Process:
                 self.proc.wait()
         if self._out:
             self._out.close()
+
+
+def _cpu_s(stat_fields: list[str]) -> float:
+    """utime, stime, and the same of children it reaped (a worker that ended stays counted), from
+    the fields of /proc/<pid>/stat after the command name."""
+    return sum(int(value) for value in stat_fields[11:15]) / CLK_TCK
 
 
 def _kb_fields(text: str) -> dict[str, int]:
@@ -260,6 +278,7 @@ def start_bot(storage_url: str, org_table: Path, model_url: str, data_dir: Path,
 
 # --- one level ---------------------------------------------------------------------------------
 MAX_MESSAGES_PER_LEVEL = 100_000
+QUIET_CORES = 0.25  # others' CPU during a message under which it counts as measured on a quiet machine
 
 
 @dataclass
@@ -399,6 +418,12 @@ def cpu_at(usage: list[Usage], at: float, read: Callable[[Usage], float]) -> flo
     return low + (high - low) * (at - before.at) / (after.at - before.at)
 
 
+def rate(usage: list[Usage], start: float, end: float, read: Callable[[Usage], float]) -> float:
+    """CPUs' worth of ``read`` used between ``start`` and ``end``: a message shorter than the
+    sampling interval gets the interval's average."""
+    return (cpu_at(usage, end, read) - cpu_at(usage, start, read)) / (end - start)
+
+
 def analyse(level: Level, activities: list[dict[str, Any]], model: dict[str, dict[str, float]],
             ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """The level's figures, and one trace record per message."""
@@ -409,6 +434,7 @@ def analyse(level: Level, activities: list[dict[str, Any]], model: dict[str, dic
     records = []
     completed = errors = 0
     measured: list[dict[str, Any]] = []
+    quiet: list[float] = []
     for item in level.sent:
         turn = [a for a in by_conversation.get(item.conversation, []) if item.sent <= a["at"] <= item.done]
         figures = judge(item, turn, model)
@@ -420,11 +446,15 @@ def analyse(level: Level, activities: list[dict[str, Any]], model: dict[str, dic
             completed += 1
         if in_window and not figures["error"]:
             measured.append(figures)
+        others = rate(level.usage, item.sent, max(item.done, item.sent + 0.001), lambda u: u.others_cpu_s)
+        if in_window and not figures["error"] and others < QUIET_CORES:
+            quiet.append(figures["added_ms"])
         records.append({
             "conversation": item.index, "n": item.n, "kind": item.kind, "sent_s": round(item.sent - level.started, 3),
             "sent_monotonic": round(item.sent, 3),
             "in_window": in_window, "status": item.status,
             **{k: round(v, 1) if isinstance(v, float) else v for k, v in figures.items()},
+            "others_cpu": round(others, 2),
         })
 
     def pick(name: str) -> list[float]:
@@ -436,6 +466,7 @@ def analyse(level: Level, activities: list[dict[str, Any]], model: dict[str, dic
 
     cpu_s = used(lambda u: u.cpu_s)
     machine_s = used(lambda u: u.machine_cpu_s)
+    others_s = used(lambda u: u.others_cpu_s)
     # Each process's share (app.py, then its workers): forked workers that accept on one socket
     # need not get the connections evenly, and a keep-alive connection stays with its worker.
     by_process = [used(lambda u, pid=pid: u.cpu_by_pid.get(pid, 0.0)) for pid in level.usage[-1].cpu_by_pid]
@@ -456,6 +487,8 @@ def analyse(level: Level, activities: list[dict[str, Any]], model: dict[str, dic
         "bot_cpu_ms_per_message": round(1000 * cpu_s / completed, 2) if completed else None,
         "bot_cpu_percent_by_process": [round(100 * c / window_s, 1) if window_s else 0.0 for c in by_process],
         "machine_cpu_percent": round(100 * machine_s / window_s, 1) if window_s else 0.0,
+        "others_cpu_percent": round(100 * others_s / window_s, 1) if window_s else 0.0,
+        "quiet_added_latency_ms": {"messages": len(quiet), **{f"p{q}": percentile(quiet, q) for q in (50, 95, 99)}},
         "peak_rss_mb": round(max(u.resident_mb for u in level.usage), 1),
         "peak_pss_mb": round(max(u.pss_mb for u in level.usage), 1),
         "peak_single_rss_mb": round(level.peak_single_rss_mb, 1),
@@ -464,10 +497,10 @@ def analyse(level: Level, activities: list[dict[str, Any]], model: dict[str, dic
     return result, records
 
 
-async def sample_usage(process: Process, into: list[Usage]) -> None:
+async def sample_usage(process: Process, bench: list[int], into: list[Usage]) -> None:
     while True:
         await asyncio.sleep(0.25)
-        into.append(await asyncio.to_thread(process.usage))
+        into.append(await asyncio.to_thread(process.usage, bench))
 
 
 async def run_levels(bot: Process, connector: Process, model: Process | None, users: list[User],
@@ -483,12 +516,13 @@ async def run_levels(bot: Process, connector: Process, model: Process | None, us
             await reset_events(session, *controls)
             plan = Plan(options.think, options.ramp, options.level_timeout, duration_s=options.duration,
                         per_user=max(2, options.messages // concurrency) if options.duration is None else None)
-            usage = [bot.usage()]
-            sampler = asyncio.create_task(sample_usage(bot, usage))
+            bench = [os.getpid(), connector.proc.pid] + ([model.proc.pid] if model else [])
+            usage = [bot.usage(bench)]
+            sampler = asyncio.create_task(sample_usage(bot, bench, usage))
             sent, started, window = await drive(bot.url, connector.url, users[:concurrency], prompts, mix, plan,
                                                 seed=concurrency)
             sampler.cancel()
-            usage.append(bot.usage())
+            usage.append(bot.usage(bench))
             level = Level(concurrency, sent, started, window, usage, bot.peak_single_rss_mb())
             await asyncio.sleep(0.2)
             activities = await fetch_events(session, connector.control)
@@ -658,7 +692,9 @@ async def main() -> None:
                   f"first update p50/p99 {r['first_update_ms']['p50']}/{r['first_update_ms']['p99']} ms  "
                   f"errors {r['errors']}/{r['messages']}  CPU {r['bot_cpu_percent']}% "
                   f"({r['bot_cpu_ms_per_message']} ms a message; by process {r['bot_cpu_percent_by_process']}; "
-                  f"machine {r['machine_cpu_percent']}%)  peak memory {r['peak_rss_mb']} MB (PSS "
+                  f"machine {r['machine_cpu_percent']}%, others {r['others_cpu_percent']}%; "
+                  f"added p99 when others were quiet {r['quiet_added_latency_ms']['p99']} ms over "
+                  f"{r['quiet_added_latency_ms']['messages']} messages)  peak memory {r['peak_rss_mb']} MB (PSS "
                   f"{r['peak_pss_mb']}, anonymous {r['peak_anon_mb']} MB; largest process {r['peak_single_rss_mb']} MB)")
         if floor:
             print(f"floor      c={floor['concurrency']:<4} {floor['messages_per_s']:7.1f} msg/s  latency p50/p99 "
