@@ -10,9 +10,11 @@ from storage.values import clone
 
 
 class Reader(Protocol):
-    """What reads one document at a time: a ``Store`` or a ``Snapshot``."""
+    """What reads documents: a ``Store`` or a ``Snapshot``."""
 
     async def get(self, kind: str, key: str) -> Doc | None: ...
+
+    async def get_many(self, keys: Sequence[tuple[str, str]]) -> list[Doc | None]: ...
 
 
 class Snapshot:
@@ -35,3 +37,8 @@ class Snapshot:
         if (kind, key) not in self._docs:
             return await self._store.get(kind, key)
         return clone(self._docs[(kind, key)])
+
+    async def get_many(self, keys: Sequence[tuple[str, str]]) -> list[Doc | None]:
+        missing = [key for key in keys if key not in self._docs]
+        fetched = dict(zip(missing, await self._store.get_many(missing), strict=True)) if missing else {}
+        return [clone(self._docs[key]) if key in self._docs else fetched[key] for key in keys]

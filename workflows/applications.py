@@ -196,12 +196,13 @@ async def trained(store: Store, user_ids: list[str]) -> set[str]:
 
 async def chatgpt_missing(store: Reader, person: Person) -> list[str]:
     """What is still missing before ChatGPT opens for the person (empty: nothing)."""
+    briefing, account, training = await store.get_many(  # one round trip on every ChatGPT message
+        [(BRIEFINGS, person.department), (ACCOUNTS, person.aad_object_id), (TRAININGS, person.aad_object_id)])
     missing = []
-    if not await store.get(BRIEFINGS, person.department):
+    if not briefing:
         missing.append("所属の説明会への参加（7-1(1)）")
-    account = await store.get(ACCOUNTS, person.aad_object_id)
     if not account or account.get("department") != person.department:
         missing.append("様式1 ChatGPT アカウント及び利用申請のDX推進課による承認（7-1(2)）")
-    if not await store.get(TRAININGS, person.aad_object_id):
+    if not training:
         missing.append("研修の受講（7-1(3)）")
     return missing

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from storage.base import Store
+from tests.chat.test_chat_path import allow_chatgpt
 from tests.storage.conftest import postgres_url  # noqa: F401  (schema per test, torn down after the bot)
 from tests.support.teams import YAMADA
 
@@ -52,10 +53,19 @@ async def test_round_trips_of_an_answered_a_blocked_and_a_held_message(
         HELD: ["hit", "get_many", "write", "get_many", "update", "update", "append"],
     }
     for text, wanted in expected.items():
-        for _ in range(2):  # the first time also keeps the conversation, the partitions, the history
-            await bot.client.say(YAMADA, text)
-        await asyncio.sleep(0.2)
-        calls.clear()
-        status, _ = await bot.client.say(YAMADA, text)
-        await asyncio.sleep(0.2)
-        assert status < 300 and calls == wanted, text
+        assert await round_trips(bot, calls, text) == wanted, text
+    # ChatGPT also needs the briefing, the approved account and the training (7-1): read together
+    await allow_chatgpt(bot, YAMADA)
+    await bot.client.say(YAMADA, "/service chatgpt")
+    assert await round_trips(bot, calls, CLEAN) == ["hit", "get_many", "get_many", "write"]
+
+
+async def round_trips(bot, calls: list[str], text: str) -> list[str]:
+    for _ in range(2):  # the first time also keeps the conversation, the partitions, the history
+        await bot.client.say(YAMADA, text)
+    await asyncio.sleep(0.2)
+    calls.clear()
+    status, _ = await bot.client.say(YAMADA, text)
+    await asyncio.sleep(0.2)
+    assert status < 300
+    return list(calls)

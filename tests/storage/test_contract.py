@@ -71,6 +71,8 @@ async def test_a_snapshot_hands_out_what_it_read_and_reads_the_rest(store: Store
     assert (await snapshot.get("users", "u1"))["service"] == "chatgpt"  # copies
     assert await snapshot.get("users", "u2") is None  # missing when read
     assert (await snapshot.get("users", "u3"))["service"] == "chatbot"  # not read together: from the store
+    found = await snapshot.get_many([("users", "u3"), ("users", "u1"), ("users", "u4")])
+    assert [d and d["service"] for d in found] == ["chatbot", "chatgpt", None]
 
 
 async def test_write_stores_several_changes_in_one_step(store: Store) -> None:
