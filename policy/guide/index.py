@@ -306,7 +306,13 @@ class GuideIndex:
             matched = tuple(t for t in weights if t in doc)
             # A question naming a section by its title (「パブリシティ権ってなに」, 「権利侵害」って、どの
             # 権利の話?) asks for it before any section that merely uses the words.
-            titled = not self._pointer[i] and (_names(query.core, self._titles[i]) or self._titles[i] in query.quoted)
+            # 「生成AIってそもそも何のこと?」: a question of the kind a section's headings address (用語解説
+            # for a definition) that puts its title before って/とは asks for it, however it goes on.
+            titled = not self._pointer[i] and (
+                _names(query.core, self._titles[i])
+                or self._titles[i] in query.quoted
+                or bool(query.topic and wanted & self._addressed[i] and _names(query.topic, self._titles[i]))
+            )
             exact = titled or (not self._pointer[i] and any(p in self._texts[i] for p in query.phrases))
             if score <= 0 and not exact:
                 continue

@@ -22,6 +22,8 @@ MIN_PHRASE = 4
 _NUMBER = re.compile(r"\d{1,2}(?!\d)")
 _QUOTED = re.compile(r"[「『\"“](.+?)[」』\"”]")
 _END = "?？。.!！ 、,"
+# The subject a question puts before って/とは; what follows may be any wording of the question.
+_TOPIC = re.compile(r"([^、。?？!！]+?)(?:って|とは)")
 
 
 # 「子育て支援課です。」「広報課。」: who is asking, not what about (課 would match every procedure).
@@ -41,6 +43,7 @@ class Query:
     phrases: tuple[str, ...]  # quoted parts and the whole question, to find verbatim
     core: str  # the question without 「とは」「って何」…
     quoted: tuple[str, ...] = ()  # the parts in 「」 or quotes, normalised
+    topic: str = ""  # what comes before the first って/とは: 「生成AIってそもそも何のこと?」 -> 生成ai
 
     @property
     def weights(self) -> dict[str, float]:
@@ -78,7 +81,9 @@ def analyse(question: str, synonyms: Synonyms, known: AbstractSet[str] | None = 
     quoted = [normalize(q) for q in _QUOTED.findall(question)]
     whole = normalize(question).rstrip(_END)
     phrases = tuple(p for p in [*quoted, whole] if len(p) >= MIN_PHRASE)
-    return Query(text, tuple(concepts), phrases, _core(whole, synonyms.frames), tuple(quoted))
+    topic = _TOPIC.match(whole)
+    core = _core(whole, synonyms.frames)
+    return Query(text, tuple(concepts), phrases, core, tuple(quoted), topic.group(1) if topic else "")
 
 
 def _qualified_elsewhere(segments: list[tuple[str, str]], known: AbstractSet[str]) -> set[int]:

@@ -171,6 +171,14 @@ def test_a_question_naming_a_term_gets_its_glossary_entry(guide):
     assert guide.search("ブレインストーミングとは")[0].section.id == "用語(※10)"
 
 
+def test_a_definition_question_names_its_term_before_tte(guide):
+    # Whatever follows って (そもそも, 結局), the term before it is what the question asks about.
+    assert guide.search("ChatGPTってそもそも何のこと?")[0].section.id == "用語(※5)"
+    assert guide.search("生成AIって結局なんのことですか？")[0].section.id == "用語(※4)"
+    # Not a definition question: the glossary entry on the chatbot is not its answer.
+    assert guide.search("チャットボットって何を元に答えてるの？")[0].section.id != "用語(※6)"
+
+
 def test_a_term_quoted_as_a_glossary_title_gets_its_entry(guide):
     # The sections using the words verbatim are exact hits too; the entry the quote names comes first.
     assert guide.search("ルールにある「権利侵害」はどういう範囲?")[0].section.id == "用語(※13)"
