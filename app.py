@@ -315,18 +315,6 @@ def serve_forked(app: web.Application, sock: socket.socket, workers: int) -> int
     return status
 
 
-def _stop_once(loop: asyncio.AbstractEventLoop) -> None:
-    """A worker's first SIGTERM or SIGINT starts aiohttp's graceful stop (requests in progress
-    finish, then the app's clean-up); later ones are ignored. systemd's stop and Ctrl+C signal
-    every process of the bot and the parent passes its own signal on, so each worker is told
-    twice, and a second GracefulExit would cancel the stop it interrupts (answers being written,
-    the pool's close)."""
-    for sig in STOP_SIGNALS:
-        loop.remove_signal_handler(sig)
-        signal.signal(sig, signal.SIG_IGN)
-    raise web.GracefulExit()
-
-
 def _worker(app: web.Application, sock: socket.socket, parent: int) -> NoReturn:
     status = 0
     try:
@@ -337,8 +325,21 @@ def _worker(app: web.Application, sock: socket.socket, parent: int) -> NoReturn:
             if os.getppid() != parent:
                 raise RuntimeError("the parent ended before this worker started")
         loop = asyncio.new_event_loop()
+        stopping = False
+
+        def stop_once() -> None:
+            # The first SIGTERM or SIGINT starts aiohttp's graceful stop (requests in progress
+            # finish, then the app's clean-up); later ones are ignored. systemd's stop and Ctrl+C
+            # signal every process of the bot and the parent passes its own signal on, so a worker
+            # is told twice (often both before its loop reads either), and a second GracefulExit
+            # would cancel the stop it interrupts (answers being written, the pool's close).
+            nonlocal stopping
+            if not stopping:
+                stopping = True
+                raise web.GracefulExit()
+
         for sig in STOP_SIGNALS:  # replaces the parent's handlers
-            loop.add_signal_handler(sig, _stop_once, loop)
+            loop.add_signal_handler(sig, stop_once)
         signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
         web.run_app(app, sock=sock, print=None, loop=loop, handle_signals=False, access_log_class=AccessLog)
     except BaseException:

@@ -103,6 +103,10 @@ async def test_a_stop_signal_to_every_process_lets_the_answer_being_written_fini
     and the parent passes its signal on: a worker is told twice, and the second must not cut short
     the graceful stop that the first began."""
     process, url, workers = await start(servers, "group-stop")
+    for _ in range(int(STOP_TIMEOUT_S * 10)):  # both workers past their start-up (each logs this once)
+        if (servers.tmp / "bot-group-stop.log").read_text(errors="replace").count("UNAUTHENTICATED") == 2:
+            break
+        await asyncio.sleep(0.1)
     answer = "職員向けの案内文の下書きです。"
     servers.model.queue(Reply(answer, chunk_size=2, chunk_delay=0.25))  # ~2 s of streaming
     asked = len(servers.model.requests)
