@@ -23,7 +23,7 @@ from botbuilder.schema.teams import TeamsChannelData, TenantInfo
 
 from bot import wire
 from bot.turn import Actor, card_attachment
-from storage.base import Store
+from storage.base import Put, Store
 from storage.snapshot import Reader
 
 log = logging.getLogger(__name__)
@@ -48,44 +48,54 @@ class Notifier:
         """Keep the personal conversation of whoever wrote, and how to reach Teams."""
         activity = context.activity
         actor = Actor.from_activity(activity)
-        reference = TurnContext.get_conversation_reference(activity)
-        channel = {
+        wanted: list[tuple[str, str, dict[str, Any]]] = [(CHANNEL, "teams", {
             "service_url": activity.service_url,
             "channel_id": activity.channel_id,
             "tenant_id": actor.tenant_id,
             "bot": {"id": activity.recipient.id, "name": activity.recipient.name} if activity.recipient else None,
-        }
-        await self._keep(CHANNEL, "teams", channel)
+        })]
         conversation_type = activity.conversation.conversation_type if activity.conversation else None
         if actor.aad_object_id and actor.channel_user_id:
             # Seen in any chat (a group chat, a channel): enough to open their 1:1 chat later.
-            await self._keep(MEMBER_IDS, actor.aad_object_id, {"id": actor.channel_user_id})
+            wanted.append((MEMBER_IDS, actor.aad_object_id, {"id": actor.channel_user_id}))
         if actor.aad_object_id and conversation_type in (None, "personal"):
-            serialized = wire.serialize(reference)  # reference.serialize(), for every message
+            serialized = wire.serialize(TurnContext.get_conversation_reference(activity))
             # The incoming message's id changes with every message; without it the reference
             # stays the same, so it is written once (Teams does not thread replies in a 1:1 chat).
             serialized.pop("activityId", None)
-            await self._keep(REFS, actor.aad_object_id,
-                             {"reference": serialized, "user_id": actor.channel_user_id, "name": actor.name})
+            wanted.append((REFS, actor.aad_object_id,
+                           {"reference": serialized, "user_id": actor.channel_user_id, "name": actor.name}))
+        await self._keep(wanted)
 
-    async def _keep(self, kind: str, key: str, doc: dict[str, Any]) -> None:
-        """Store ``doc`` unless it is stored already; compared on its own fields (the store adds
-        ``created_at``/``updated_at``), and first with what this process last stored or found.
+    async def _keep(self, wanted: list[tuple[str, str, dict[str, Any]]]) -> None:
+        """Store each ``(kind, key, doc)`` unless it is stored already; compared on its own fields
+        (the store adds ``created_at``/``updated_at``), and first with what this process last
+        stored or found.
 
         Every turn passes here: comparing with the stored copies alone cost 3 reads and, as the
-        timestamps never matched, 3 writes a message (bench/load.py). Another instance may have
-        stored a different value meanwhile; the memory is trusted for ``KNOWN_TTL_S`` only.
+        timestamps never matched, 3 writes a message (bench/load.py). What the memory does not
+        vouch for is read in one step and written in one step: a person's first message to each
+        process (with several workers, to each of them) comes before the turn's first visible
+        update. Another instance may have stored a different value meanwhile; the memory is
+        trusted for ``KNOWN_TTL_S`` only.
         """
         now = time.monotonic()
-        known = self._known.get((kind, key))
-        if known is not None and known[0] == doc and now - known[1] < KNOWN_TTL_S:
+        unknown = []
+        for kind, key, doc in wanted:
+            known = self._known.get((kind, key))
+            if known is None or known[0] != doc or now - known[1] >= KNOWN_TTL_S:
+                unknown.append((kind, key, doc))
+        if not unknown:
             return
-        stored = await self._store.get(kind, key)
-        if stored is None or {field: stored.get(field) for field in doc} != doc:
-            await self._store.put(kind, key, doc)
-        if len(self._known) >= KNOWN_MAX:
+        stored = await self._store.get_many([(kind, key) for kind, key, _ in unknown])
+        changed = [Put(kind, key, doc) for (kind, key, doc), old in zip(unknown, stored, strict=True)
+                   if old is None or {field: old.get(field) for field in doc} != doc]
+        if changed:
+            await self._store.write(*changed)
+        if len(self._known) + len(unknown) > KNOWN_MAX:
             self._known.clear()
-        self._known[(kind, key)] = (doc, now)
+        for kind, key, doc in unknown:
+            self._known[(kind, key)] = (doc, now)
 
     async def send_to_user(
         self, aad_object_id: str, *, card: dict[str, Any] | None = None, text: str | None = None,

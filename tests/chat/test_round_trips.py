@@ -69,3 +69,28 @@ async def round_trips(bot, calls: list[str], text: str) -> list[str]:
     await asyncio.sleep(0.2)
     assert status < 300
     return list(calls)
+
+
+async def test_the_conversation_is_kept_in_one_read_and_one_write_before_the_first_answer(
+    postgres_url: str, start_bot, models, connector  # noqa: F811
+) -> None:
+    """The notifier's reads and writes come before the turn's first visible update; a process
+    that has not seen the person yet (a new instance, another worker) pays one of each at most."""
+    bot = await start_bot(**models, STORAGE_URL=postgres_url, APPROVAL_SWEEP_SECONDS="3600")
+    calls = count_calls(bot.services.store)
+    await bot.client.say(YAMADA, CLEAN)
+    await asyncio.sleep(0.2)
+    # The start-up sweeps (held approvals, old downloads) read with find beside the first turn.
+    turn = [call for call in calls if call != "find"]
+    assert turn[:3] == ["get_many", "write", "hit"]  # the channel, the member id, the 1:1 conversation
+    refs = await bot.services.store.get("conversation_refs", YAMADA.aad_object_id)
+    assert refs is not None and refs["name"] == YAMADA.name
+    calls.clear()
+    await bot.client.say(YAMADA, CLEAN)
+    await asyncio.sleep(0.2)
+    assert "get_many" not in calls[:1] and calls[0] == "hit"  # remembered in the process
+    bot.services.notifier._known.clear()  # as another worker would be: stored, not remembered
+    calls.clear()
+    await bot.client.say(YAMADA, CLEAN)
+    await asyncio.sleep(0.2)
+    assert calls[:2] == ["get_many", "hit"]  # read once, nothing to write
