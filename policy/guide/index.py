@@ -205,13 +205,25 @@ class GuideIndex:
         for words, kinds in zip(word_docs, self._screened_kinds(screening or {}), strict=True):
             _weighted(words, kinds, SCREENING_WEIGHT)
         # A title states its section's concepts together too (a form's title names what the form is).
+        # Words a section has only where it restates another section's sentence are that one's.
+        self._restated = [self._restated_only(body) for body in self._texts]
         self._sentence_terms = [
-            [frozenset(self._terms(title))] + [s.terms for p in self.sentences[leaf.id] for s in p]
-            for leaf, title in zip(self.leaves, self._titles, strict=True)
+            [frozenset(self._terms(title))] + [s.terms - restated for p in self.sentences[leaf.id] for s in p]
+            for leaf, title, restated in zip(self.leaves, self._titles, self._restated, strict=True)
         ]
         self._words = _Bm25(word_docs, lengths)
         self._chars = _Bm25(char_docs)
         self._readings = Readings([*self._words.idf, *synonyms.replacements])
+
+    def _restated_only(self, body: str) -> frozenset[str]:
+        """Terms ``body`` has only in the clauses restating another section (_RESTATED)."""
+        restated = _RESTATED.findall(body)
+        if not restated:
+            return frozenset()
+        rest = body
+        for clause in restated:
+            rest = rest.replace(clause, " ")
+        return frozenset(self._terms(" ".join(restated))) - frozenset(self._terms(rest))
 
     def _referred_services(self, tree: SectionTree) -> list[str]:
         """The service each leaf's 「本生成AI」「当生成AI」 refers to, when its text does not name one:
@@ -283,7 +295,8 @@ class GuideIndex:
             supporting = support is not None and support not in weights and not wanted & self._addressed[i]
             if total:
                 # Sections that answer more of the question's concepts beat ones that repeat one.
-                score *= (share(doc.keys()) / total) ** COVERAGE_POWER
+                held = doc.keys() - self._restated[i] if self._restated[i] else doc.keys()
+                score *= (share(held) / total) ** COVERAGE_POWER
                 if not supporting:
                     # A glossary entry's title is the term it explains, not what a question about
                     # that term (チャットボットの回答が毎回違う) asks.
