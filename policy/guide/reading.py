@@ -17,6 +17,10 @@ from policy.japanese import kana as word_kana
 # Readings shorter than this are too often a piece of ordinary kana (ないよう is 内容 and 「使わないように」).
 MIN_READING = 5
 _HIRAGANA_RUN = re.compile(rf"[ぁ-ゖー]{{{MIN_READING},}}")
+# A loanword ending in ル made a verb (トラブる, トラブった): its katakana stem before the verb's ending.
+_VERBED_LOANWORD = re.compile(r"([ァ-ヺー]{2,})(?=[らりるれろっ])")
+_LOANWORD_IN_RU = re.compile(r"([ァ-ヺー]{2,})ル")  # a word of the vocabulary that can be so verbed
+
 
 def reading(term: str) -> str | None:
     """The folded kana reading of ``term`` (機密性 -> きみつせい), None when a word has none."""
@@ -30,6 +34,7 @@ class Readings:
     """Folded reading -> a word written in kanji that reads so (index terms and staff words)."""
 
     def __init__(self, vocabulary: Iterable[str]):
+        vocabulary = list(vocabulary)
         self._words: dict[str, str] = {}
         for word in sorted(vocabulary):  # sorted: the same word wins for a reading on every build
             if not KANJI.search(word):
@@ -38,10 +43,15 @@ class Readings:
             if kana is not None and len(kana) >= MIN_READING:
                 self._words.setdefault(kana, word)
         self._longest = max(map(len, self._words), default=0)
+        self._verbed = frozenset(m.group(1) for word in vocabulary if (m := _LOANWORD_IN_RU.fullmatch(word)))
 
     def respell(self, question: str) -> str:
         """``question`` (normalised) with the words it spells out in hiragana written in kanji,
-        longest readings first, each stretch of kana read once (きみつせい1 -> 機密性1)."""
+        longest readings first, each stretch of kana read once (きみつせい1 -> 機密性1), and a loanword
+        of the vocabulary made a verb spelled as the word (トラブったら -> トラブルったら)."""
+        question = _VERBED_LOANWORD.sub(
+            lambda m: m.group(1) + "ル" if m.group(1) in self._verbed else m.group(1), question
+        )
         return _HIRAGANA_RUN.sub(lambda m: self._respell(m.group(0)), question)
 
     def _respell(self, run: str) -> str:
