@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 
 from policy.datafile import Node, RuleDataError, load_yaml, require, string_list
@@ -30,13 +31,17 @@ class Synonyms:
         """The normalised question with the guideline's words after every word it knows."""
         return joined(self.segments(question))
 
-    def segments(self, question: str) -> list[tuple[str, str]]:
+    def segments(self, question: str, keep: AbstractSet[str] = frozenset()) -> list[tuple[str, str]]:
         """The normalised question cut into (words, guideline words) pieces; the second part is
-        empty for words it does not know, and the first for words the guideline itself uses."""
+        empty for words it does not know, and the first for words the guideline itself uses.
+        A word that the kanji after it make into a longer word of ``keep`` (the guideline's terms)
+        is left to that word: 利用者 is the rules' own word, not 利用 + 者."""
         text = normalize(question)
         out: list[tuple[str, str]] = []
         position = 0
         for match in self._pattern.finditer(text) if self._pattern else ():
+            if keep and _inside_longer(text, match, keep):
+                continue
             if match.start() > position:
                 out.append((text[position : match.start()], ""))
             word = self._spellings[match.group(0)]
@@ -49,6 +54,14 @@ class Synonyms:
 
 
 _KATAKANA = "ァ-ヺー"
+_KANJI_RUN = re.compile(r"[一-龥々]+")
+
+
+def _inside_longer(text: str, match: re.Match[str], keep: AbstractSet[str]) -> bool:
+    run = _KANJI_RUN.match(text, match.start())
+    if run is None or run.end() <= match.end():
+        return False
+    return any(run.group(0)[:n] in keep for n in range(match.end() - match.start() + 1, len(run.group(0)) + 1))
 
 
 def _whole(word: str) -> str:
