@@ -55,6 +55,9 @@ HEADING_BOOST = 0.5
 SENTENCE_BOOST = 0.5
 # A section of the kind of answer the question asks for (intents.yaml) counts this much more.
 INTENT_BOOST = 0.5
+# Each further kind of answer the question asks for that a section gives adds this share of INTENT_BOOST
+# (flat from 0.25 to 0.5 on the development sets; 0.6 and more put single-kind sections too low).
+MORE_INTENTS_BOOST = 0.4
 # A section in a part addressed to someone other than the asker (intents.yaml ``elsewhere``: the
 # provider's duties of 第3章 for staff asking what they may do) counts this much.
 ELSEWHERE_WEIGHT = 0.6
@@ -303,8 +306,10 @@ class GuideIndex:
                     score *= 1 + HEADING_BOOST * share(self._headings[i]) / total
                 best = max((share(s) for s in self._sentence_terms[i]), default=0.0)
                 score *= 1 + SENTENCE_BOOST * best / total
-            if wanted & self._roles[i]:
-                score *= 1 + INTENT_BOOST
+            answered = len(wanted & self._roles[i])
+            if answered:
+                # 「職員も使えるの？申請いる？」: 7-2(1) 「利用申請等は不要。」 is both the rule and the procedure.
+                score *= 1 + INTENT_BOOST * (1 + MORE_INTENTS_BOOST * (answered - 1))
             # 「市民が入力した内容は何に使っていいの」 asks as the provider, whatever its ending says.
             if wanted & self._elsewhere[i] and not wanted & self._addressed[i]:
                 score *= ELSEWHERE_WEIGHT
