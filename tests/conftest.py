@@ -13,9 +13,10 @@ from app import SERVICES, create_app
 from bot.services import Services
 from settings import Settings
 from tests.support.connector import Connector
+from tests.support.identity import APP_ID, BotFrameworkIdentity
 from tests.support.loopback import serve
 from tests.support.model_servers import AnthropicServer, OpenAIServer, model_settings
-from tests.support.teams import BotClient
+from tests.support.teams import TENANT_ID, BotClient
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -94,3 +95,23 @@ async def start_bot(connector: Connector, base_settings: dict[str, str]) -> Asyn
     for runner in reversed(runners):
         await runner.cleanup()
     await session.close()
+
+
+@pytest.fixture
+async def identity(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[BotFrameworkIdentity]:
+    """Bot Framework's token service on loopback HTTPS (tests/support/identity.py)."""
+    server = BotFrameworkIdentity()
+    await server.start()
+    # The SDK (signing keys) and msal (tokens) fetch with `requests`, which reads the CA from here.
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", server.write_ca(str(tmp_path / "test-ca.pem")))
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+async def secured_bot(start_bot: BotFactory, identity: BotFrameworkIdentity) -> RunningBot:
+    """A bot that verifies Bot Framework tokens for APP_ID in the city's tenant."""
+    return await start_bot(
+        MicrosoftAppId=APP_ID, MicrosoftAppPassword="test-secret-not-used", MicrosoftAppTenantId=TENANT_ID,
+        MicrosoftAppType="SingleTenant", ALLOW_UNAUTHENTICATED="0", BOT_OPENID_METADATA_URL=identity.metadata_url,
+    )

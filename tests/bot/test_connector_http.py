@@ -7,7 +7,6 @@ import asyncio
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
@@ -22,11 +21,10 @@ from bot import messages
 from bot.clients import ReusedClients
 from tests.approvals.conftest import TANAKA, actions, body_text, card_for, invoke_card
 from tests.support.connector import Connector
-from tests.support.identity import BotFrameworkIdentity
+from tests.support.identity import APP_ID, BotFrameworkIdentity
 from tests.support.loopback import serve
 from tests.support.teams import SATO, TENANT_ID, YAMADA, message
 
-APP_ID = "9e6c3f7a-1b2c-4d5e-8f90-123456789abc"
 APP_PASSWORD = "connector-test-secret"
 WORK = {"work": "窓口で配る案内文の下書き作成", "purpose": "3"}
 
@@ -131,16 +129,6 @@ class TokenServer:
         token = f"bot-token-{len(self.issued) + 1}"
         self.issued.append(token)
         return web.json_response({"access_token": token, "token_type": "Bearer", "expires_in": 3600})
-
-
-@pytest.fixture
-async def identity(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[BotFrameworkIdentity]:
-    server = BotFrameworkIdentity()
-    await server.start()
-    # The SDK (signing keys) and msal (tokens) fetch with `requests`, which reads the CA from here.
-    monkeypatch.setenv("REQUESTS_CA_BUNDLE", server.write_ca(str(tmp_path / "test-ca.pem")))
-    yield server
-    await server.stop()
 
 
 @pytest.fixture

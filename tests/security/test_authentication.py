@@ -3,36 +3,11 @@
 from __future__ import annotations
 
 import socket
-from collections.abc import AsyncIterator
 
 import pytest
 
-from tests.support.identity import BotFrameworkIdentity
+from tests.support.identity import APP_ID
 from tests.support.teams import TENANT_ID, YAMADA, message
-
-APP_ID = "9e6c3f7a-1b2c-4d5e-8f90-123456789abc"
-
-
-@pytest.fixture
-async def identity(tmp_path, monkeypatch) -> AsyncIterator[BotFrameworkIdentity]:
-    server = BotFrameworkIdentity()
-    await server.start()
-    # The SDK fetches the signing keys with `requests`, which reads its CA bundle from here.
-    monkeypatch.setenv("REQUESTS_CA_BUNDLE", server.write_ca(str(tmp_path / "test-ca.pem")))
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
-async def secured_bot(start_bot, identity):
-    return await start_bot(
-        MicrosoftAppId=APP_ID,
-        MicrosoftAppPassword="test-secret-not-used",
-        MicrosoftAppTenantId=TENANT_ID,
-        MicrosoftAppType="SingleTenant",
-        ALLOW_UNAUTHENTICATED="0",
-        BOT_OPENID_METADATA_URL=identity.metadata_url,
-    )
 
 
 async def _refs(bot) -> list:

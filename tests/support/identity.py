@@ -21,6 +21,8 @@ from jwt.algorithms import RSAAlgorithm
 from tests.support.loopback import serve
 
 ISSUER = "https://api.botframework.com"
+# The bot registration the tests' tokens are issued for.
+APP_ID = "9e6c3f7a-1b2c-4d5e-8f90-123456789abc"
 
 
 def _new_key() -> rsa.RSAPrivateKey:
