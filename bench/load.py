@@ -104,7 +104,7 @@ sys.path.insert(0, str(REPO))
 
 from bench.load_servers import TAG_PREFIX  # noqa: E402
 from bot import messages as bot_messages  # noqa: E402
-from tests.support.loopback import free_port, wait_healthy  # noqa: E402
+from tests.support.loopback import child_pids, free_port, wait_healthy  # noqa: E402
 from tests.support.teams import User, message  # noqa: E402
 
 DEV_SET = REPO.parent / "shared" / "eval" / "screening-dev.jsonl"
@@ -186,9 +186,7 @@ class Process:
         while pending:
             pid = pending.pop()
             pids.append(pid)
-            for children in Path(f"/proc/{pid}/task").glob("*/children"):
-                with contextlib.suppress(OSError):
-                    pending += [int(child) for child in children.read_text().split()]
+            pending += child_pids(pid)
         return pids
 
     def usage(self, bench: list[int]) -> Usage:

@@ -58,6 +58,19 @@ def shared_postgres() -> Iterator[str]:
     _drop_schema(server, schema)
 
 
+def bot_env(storage_url: str, data_dir: Path, model: AnthropicServer, **overrides: str) -> dict[str, str]:
+    """The environment of an app.py process on ``storage_url``, answering with ``model``."""
+    return {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "ANTHROPIC_"))},
+        "HOST": "127.0.0.1", "LOG_LEVEL": "WARNING", "ALLOW_UNAUTHENTICATED": "1",
+        "STORAGE_URL": storage_url, "DATA_DIR": str(data_dir), "ORG_TABLE": str(REPO / "data" / "org.csv"),
+        "RETENTION_EXCHANGES_DAYS": "30", "RETENTION_APPROVALS_DAYS": "30", "RETENTION_REPORTS_DAYS": "30",
+        "ANTHROPIC_BASE_URL": model.base_url, "ANTHROPIC_API_KEY": "test-anthropic-key",
+        "LLM_MAX_RETRIES": "0", "LLM_TIMEOUT_S": "10",
+        **overrides,
+    }
+
+
 async def _start(name: str, env: dict[str, str], log: Path) -> tuple[asyncio.subprocess.Process, str]:
     port = free_port()
     out = log.open("wb")
@@ -80,15 +93,7 @@ async def cluster(shared_postgres: str, tmp_path_factory: pytest.TempPathFactory
     await connector.start()
     model = AnthropicServer()
     await model.start()
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "ANTHROPIC_"))},
-        "HOST": "127.0.0.1", "LOG_LEVEL": "WARNING", "ALLOW_UNAUTHENTICATED": "1",
-        "STORAGE_URL": shared_postgres, "DATA_DIR": str(tmp), "ORG_TABLE": str(REPO / "data" / "org.csv"),
-        "RETENTION_EXCHANGES_DAYS": "30", "RETENTION_APPROVALS_DAYS": "30", "RETENTION_REPORTS_DAYS": "30",
-        "RATE_LIMIT_PER_MINUTE": str(RATE_LIMIT), "STREAM_INTERVAL_S": "0.05",
-        "ANTHROPIC_BASE_URL": model.base_url, "ANTHROPIC_API_KEY": "test-anthropic-key",
-        "LLM_MAX_RETRIES": "0", "LLM_TIMEOUT_S": "10",
-    }
+    env = bot_env(shared_postgres, tmp, model, RATE_LIMIT_PER_MINUTE=str(RATE_LIMIT), STREAM_INTERVAL_S="0.05")
     session = aiohttp.ClientSession()
     # Both start together (storage migrations take an advisory lock, one instance applies them).
     started: list[Instance] = []

@@ -15,8 +15,9 @@ import pytest_asyncio
 
 from app import StartupError, create_app
 from settings import Settings
-from tests.scale.conftest import REPO, _start, healthy
+from tests.scale.conftest import REPO, _start, bot_env, healthy
 from tests.support.connector import Connector
+from tests.support.loopback import child_pids
 from tests.support.model_servers import AnthropicServer, Reply
 from tests.support.teams import SATO, YAMADA, BotClient, User
 
@@ -41,29 +42,17 @@ async def servers(shared_postgres: str, tmp_path_factory: pytest.TempPathFactory
     await connector.start()
     model = AnthropicServer()
     await model.start()
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "ANTHROPIC_"))},
-        "HOST": "127.0.0.1", "LOG_LEVEL": "WARNING", "ALLOW_UNAUTHENTICATED": "1", "WORKERS": "2",
-        "STORAGE_URL": shared_postgres, "DATA_DIR": str(tmp), "ORG_TABLE": str(REPO / "data" / "org.csv"),
-        "RETENTION_EXCHANGES_DAYS": "30", "RETENTION_APPROVALS_DAYS": "30", "RETENTION_REPORTS_DAYS": "30",
-        "RATE_LIMIT_PER_MINUTE": "0", "ANTHROPIC_BASE_URL": model.base_url, "ANTHROPIC_API_KEY": "test-anthropic-key",
-        "LLM_MAX_RETRIES": "0", "LLM_TIMEOUT_S": "10",
-    }
+    env = bot_env(shared_postgres, tmp, model, WORKERS="2", RATE_LIMIT_PER_MINUTE="0")
     yield Servers(connector, model, env, tmp)
     await model.stop()
     await connector.stop()
-
-
-def workers_of(pid: int) -> list[int]:
-    return [int(child) for task in os.listdir(f"/proc/{pid}/task")
-            for child in Path(f"/proc/{pid}/task/{task}/children").read_text().split()]
 
 
 async def start(servers: Servers, name: str) -> tuple[asyncio.subprocess.Process, str, list[int]]:
     log = servers.tmp / f"bot-{name}.log"
     process, url = await _start(name, servers.env, log)
     await healthy(process, url, log)
-    workers = workers_of(process.pid)
+    workers = child_pids(process.pid)
     assert len(workers) == 2, log.read_text(errors="replace")
     return process, url, workers
 

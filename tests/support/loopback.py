@@ -4,6 +4,7 @@ given a test CA), or a port for a server started in another process and the wait
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import socket
 import ssl
 import time
@@ -55,3 +56,12 @@ async def wait_healthy(url: str, exit_code: Callable[[], int | None], log: Path 
                 pass
             await asyncio.sleep(0.1)
     raise AssertionError(f"the bot at {url} did not start in {timeout_s:.0f} s")
+
+
+def child_pids(pid: int) -> list[int]:
+    """The live children of ``pid`` (app.py's forked workers), from every thread's ``children``."""
+    found: list[int] = []
+    for children in Path(f"/proc/{pid}/task").glob("*/children"):
+        with contextlib.suppress(OSError):  # a thread or the process that ended meanwhile
+            found += [int(child) for child in children.read_text().split()]
+    return found
