@@ -26,6 +26,16 @@ _END = "?？。.!！ 、,"
 _TOPIC = re.compile(r"([^、。?？!！]+?)(?:って|とは)")
 
 
+# The rules name themselves 本ガイドライン (1章1-1, 1章3, 5章 …), 本ルール (4章) and, on the cover,
+# …利活用ルール. A question naming the guideline or the rules on their own (「このガイドラインって…」,
+# 「ルールでわからないことがあったら」, "these rules"), not as a compound naming another (利用ガイドライン) nor
+# as 「ルール上」 (under the rules, about something else), is about these rules as a whole.
+SELF_TERMS = ("本ガイドライン", "本ルール", "利活用ルール")
+SELF_WEIGHT = 1.0
+_SELF = re.compile(
+    r"(?:^|(?<=[^一-龥ァ-ヺa-z0-9]))(?:ガイドライン|ルール)(?!上)|\b(?:these|this|the|our|city's) (?:rules|guidelines?)\b"
+)
+
 # 「子育て支援課です。」「広報課。」: who is asking, not what about (課 would match every procedure).
 _INTRODUCTION = re.compile(r"^[^。、?？!！\s]{1,20}?(課|係|室|部|局|センター|担当|所|館)(の者)?(です|でございます)?[。、.,]")
 
@@ -76,6 +86,8 @@ def analyse(question: str, synonyms: Synonyms, known: AbstractSet[str] | None = 
         number = _NUMBER.match(segments[k + 1][0]) if k + 1 < len(segments) else None
         if number:
             concepts.append({w + number.group(0): KNOWN_WEIGHT for w in target.split()})
+    if _SELF.search(question):
+        concepts.append(dict.fromkeys(SELF_TERMS, SELF_WEIGHT))
     concepts = [c for c in concepts if c]
     text = joined(segments)
     quoted = [normalize(q) for q in _QUOTED.findall(question)]
@@ -122,7 +134,10 @@ def _chunks(text: str, synonyms: Synonyms) -> list[Chunk]:
         mapped, whole = found
         if not whole:
             out.append(chunk)  # the other words of the compound still count
-        out.append(Chunk(tuple(t for c in chunks(mapped, synonyms.stopwords) for t in c.terms), ()))
+        # A compound of the mapped word with an affix (利用者: 利用 + 者) is a term of its own: the
+        # word's lemma is mapped, the compound stays (「利用者に追加したい」 is 7-1(2)'s 利用者).
+        kept = chunk.compounds if whole else ()
+        out.append(Chunk(tuple(t for c in chunks(mapped, synonyms.stopwords) for t in c.terms), kept))
     return out
 
 

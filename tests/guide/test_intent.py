@@ -44,6 +44,9 @@ def intents():
         ("ChatGPTってどういうサービス?", "about"),
         ("中身はどこの会社のAIなの?", "about"),
         ("ざっくり何ができるもの?", "about"),
+        ("ガイドラインでわからないとこがあったら、誰に聞けばいい", "contact"),
+        ("トラブったらどこに報告すればいい?", "contact"),
+        ("Who should I ask about this?", "contact"),
     ],
 )
 def test_a_question_shows_its_intent(intents, question, intent):
@@ -55,6 +58,23 @@ def test_a_plain_topic_shows_no_intent(intents):
     # A topic may still show the stage of the work it is about (5 input, 6 the output).
     assert asked(intents, normalize("生成物の著作権")) == {"output"}
     assert "permission" not in asked(intents, normalize("book review"))  # "ok" only as a word
+
+
+def test_what_to_do_or_whom_to_ask_is_no_permission_question(intents):
+    # 「…ばいい」「…たらいい」 ask what one should do; 「…てもいい」 asks whether one may.
+    for question in ("誰に聞けばいい", "こういう場合どう扱えばいいですか", "どうしたらいい?"):
+        assert "permission" not in asked(intents, normalize(question))
+    assert "permission" in asked(intents, normalize("入れてもいい?"))
+    assert "permission" in asked(intents, normalize("これ使っていいの?"))
+
+
+def test_whom_to_ask_is_answered_where_the_rules_name_someone_to_go_to(guide):
+    roles = dict(zip((leaf.id for leaf in guide.index.leaves), guide.index._roles, strict=True))
+    # 4章 「問い合わせ先は」, 2章4 「所属長に確認の上」, 7-1(6)/7-2(3) 「…へ速やかに報告を行い」; not
+    # 6-2(2) 「データ出典元に十分に確認を行う」 (a source is no one to ask).
+    assert {i for i, r in roles.items() if "contact" in r} == {"2章4", "2章7-1(6)", "2章7-2(3)", "4章"}
+    ids = [h.section.id for h in guide.search("チャットボットの間違った案内を信じた市民が申請期限を過ぎてしまった。誰に報告すればいい？", 1)]
+    assert ids == ["2章7-2(3)"]
 
 
 def test_section_roles_come_from_the_rules_text(guide):
@@ -98,6 +118,10 @@ def test_a_question_on_the_rules_themselves_gets_where_they_speak_of_themselves(
     # 目的 alone also names 3章1-1(2) 「目的外利用の検証」.
     assert guide.search("このルールの目的はなんですか")[0].section.id == "1章3"
     assert guide.search("このガイドラインはいつ見直されるの?")[0].section.id == "5章"
+    # Naming the rules is a concept of its own (本ガイドライン, 本ルール, 利活用ルール): with ガイドライン a
+    # stop word, 「ガイドラインでわからないとこ」 held no word of 4章 「本ルールに関する問い合わせ先」.
+    ids = [h.section.id for h in guide.search("ガイドラインでわからないとこがあったら、誰に聞けばいい", 3)]
+    assert "4章" in ids
 
 
 def test_what_a_service_is_is_answered_by_its_basic_information(guide):

@@ -65,3 +65,22 @@ def test_a_question_on_one_service_is_not_answered_by_the_twin_section_on_the_ot
     # 2章7-1 (ChatGPT) and 2章7-2 (the chatbot) have the same titles: 活用方法の管理と周知.
     assert guide.search("ChatGPTでうまく使えた事例ってどこかに報告するの?")[0].section.id in {"2章7-1(5)", "様式2"}
     assert guide.search("チャットボットでうまく使えた事例の報告は?")[0].section.id in {"2章7-2(2)", "様式4"}
+
+
+def test_a_mapped_word_keeps_its_compound_with_an_affix(guide):
+    # 利用 is mapped by its lemma (利用, 活用); 利用者 (利用 + 者) is the rules' own word in 2章7-1(2).
+    concepts = analyse("利用者に追加したい", guide.index.synonyms, guide.index._words.idf.keys()).concepts
+    assert any("利用者" in c and "活用" in c for c in concepts)
+
+
+def test_naming_the_rules_is_a_concept_though_their_name_is_a_stop_word(guide):
+    def named(question: str) -> bool:
+        concepts = analyse(question, guide.index.synonyms, guide.index._words.idf.keys()).concepts
+        return any("本ガイドライン" in c for c in concepts)
+
+    assert named("このガイドラインって国のなにかを元にしてるの?")
+    assert named("ルールでわからないことがあったら")
+    assert named("Who wrote these rules?")
+    # ルール上 (under the rules) asks about something else; a compound names another guideline.
+    assert not named("aiに判断させるのってルール上どう?")
+    assert not named("生成aiの利用ガイドラインって")
