@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from weakref import WeakKeyDictionary
 
 from policy.guide.synonyms import Synonyms, joined
 from policy.guide.terms import KANJI, Chunk, chunks, normalize
@@ -35,6 +36,31 @@ SELF_WEIGHT = 1.0
 _SELF = re.compile(
     r"(?:^|(?<=[^一-龥ァ-ヺa-z0-9]))(?:ガイドライン|ルール)(?!上)|\b(?:these|this|the|our|city's) (?:rules|guidelines?)\b"
 )
+
+# What a service made is a 生成物 (the heading of 6: 職員が生成物を利用する際の注意事項), whichever spelling
+# of the service names it: 「GPTが出した数字」「チャットGPTで作った文」「Claudeに書かせた」. The services are
+# the guideline words the vocabulary maps AI, GPT, chatbot to; the verbs make something, in the past.
+OUTPUT_WORD = "生成物"
+_SERVICES = ("chatgpt", "生成ai", "生成ai総合案内チャットボット")
+_MADE = (
+    r"(?:が|で|の|から)(?:作っ(?:た|てくれた|てきた)|作成し(?:た|てくれた)|書い(?:た|てくれた|てきた)|出し(?:た|てきた)|"
+    r"生成し(?:た|てきた)|考え(?:た|てくれた)|返し(?:た|てきた)|まとめた)"
+    r"|に(?:作ら|書か|考えさ|出さ|生成さ|作成さ)せた"
+    r"| (?:came up with|wrote|made|created|generated|produced|gave|suggested|drafted|returned)\b"
+)
+_made_patterns: WeakKeyDictionary[Synonyms, re.Pattern[str] | None] = WeakKeyDictionary()
+
+
+def _made_by_a_service(question: str, synonyms: Synonyms) -> bool:
+    """``question`` (normalised) names something a service made: a word for a service, then _MADE."""
+    key = synonyms
+    if key not in _made_patterns:  # built once per vocabulary (the index keeps one)
+        names = sorted((w for w, t in synonyms.replacements.items() if set(t.split()) & set(_SERVICES)), key=len)
+        alternatives = "|".join(map(re.escape, reversed(names)))
+        _made_patterns[key] = re.compile(f"(?:{alternatives})(?:{_MADE})") if names else None
+    pattern = _made_patterns[key]
+    return pattern is not None and bool(pattern.search(question))
+
 
 # 「子育て支援課です。」「広報課。」: who is asking, not what about (課 would match every procedure).
 _INTRODUCTION = re.compile(r"^[^。、?？!！\s]{1,20}?(課|係|室|部|局|センター|担当|所|館)(の者)?(です|でございます)?[。、.,]")
@@ -86,6 +112,9 @@ def analyse(question: str, synonyms: Synonyms, known: AbstractSet[str] | None = 
         number = _NUMBER.match(segments[k + 1][0]) if k + 1 < len(segments) else None
         if number:
             concepts.append({w + number.group(0): KNOWN_WEIGHT for w in target.split()})
+    if OUTPUT_WORD not in _merge(concepts) and _made_by_a_service(normalize(question), synonyms):
+        made = [_weights(c) for c in chunks(OUTPUT_WORD, synonyms.stopwords)] + [{OUTPUT_WORD: 1.0}]
+        concepts.append({t: w * KNOWN_WEIGHT for t, w in _merge(made).items()})
     if _SELF.search(question):
         concepts.append(dict.fromkeys(SELF_TERMS, SELF_WEIGHT))
     concepts = [c for c in concepts if c]

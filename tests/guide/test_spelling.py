@@ -84,3 +84,21 @@ def test_naming_the_rules_is_a_concept_though_their_name_is_a_stop_word(guide):
     # ルール上 (under the rules) asks about something else; a compound names another guideline.
     assert not named("aiに判断させるのってルール上どう?")
     assert not named("生成aiの利用ガイドラインって")
+
+
+def test_what_a_service_made_is_its_output_whatever_its_spelling(guide):
+    def output(question: str) -> bool:
+        concepts = analyse(question, guide.index.synonyms, guide.index._words.idf.keys()).concepts
+        return any("生成物" in c for c in concepts)
+
+    # GPT, チャットGPT: staff spellings the vocabulary's list of 「AIが作った」 forms does not name.
+    assert output("gptが出した数字とか法律の条文")
+    assert output("チャットgptで作ったら条件が違っていた")
+    assert output("is it ok to use a slogan chatgpt came up with?")
+    # Asking a service to make something is input until it has made it.
+    assert not output("gptで議事録を作りたい")
+
+
+def test_english_questions_reach_the_rules_words_for_slogans_and_advertising(guide):
+    # 6-2(2)「キャッチコピーやロゴ、広告宣伝などに使う行為」.
+    assert guide.search("Can we use an AI-generated slogan in our tourism ad campaign?")[0].section.id == "2章6-2(2)"
