@@ -36,6 +36,7 @@ def intents():
         ("生成AIってそもそも何?", "definition"),
         ("生成AIの定義は?", "definition"),
         ("アイネスってどんな会社?", "definition"),
+        ("Anthropicってどういう会社?", "definition"),
         ("回答に出てきちゃうことってある?", "risk"),
         ("入れた情報ってよそに漏れたりしないの?", "risk"),
         ("うちの課でも使いたい。まず何すればいい?", "procedure"),

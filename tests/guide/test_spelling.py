@@ -102,3 +102,10 @@ def test_what_a_service_made_is_its_output_whatever_its_spelling(guide):
 def test_english_questions_reach_the_rules_words_for_slogans_and_advertising(guide):
     # 6-2(2)「キャッチコピーやロゴ、広告宣伝などに使う行為」.
     assert guide.search("Can we use an AI-generated slogan in our tourism ad campaign?")[0].section.id == "2章6-2(2)"
+
+
+def test_the_names_the_rules_write_in_latin_letters_are_found_in_katakana(guide):
+    # 用語(※7) Anthropic 社; a company the rules name is described only in the glossary.
+    assert guide.search("アンソロピックってどういう会社?")[0].section.id == "用語(※7)"
+    ids = [h.section.id for h in guide.search("クロード ハイクってどんなAI?", 3)]
+    assert "用語(※8)" in ids
