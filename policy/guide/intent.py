@@ -26,6 +26,9 @@ class Intent:
     text: re.Pattern[str] | None  # on a section's own text
     heading: re.Pattern[str] | None  # on the headings and labels above and of it
     elsewhere: re.Pattern[str] | None = None  # on the headings of parts addressed to others
+    # Intents a question showing this one does not ask for, whatever its words: 「委託業者が入力データを…」
+    # asks as the provider, and its 入力 is the residents' input to the chatbot, not the staff's (5).
+    replaces: frozenset[str] = frozenset()
 
     def answers(self, text: str, headings: str) -> bool:
         return bool(
@@ -52,7 +55,7 @@ def load_intents(path: Path = INTENTS_PATH) -> tuple[Intent, ...]:
     for item in require(data, "intents", list):
         if not isinstance(item, Node):
             raise RuleDataError(f"{data.where('intents')}: intents の要素はマッピングにしてください: {item!r}")
-        unknown = set(item) - {"name", "question", "text", "heading", "elsewhere"}
+        unknown = set(item) - {"name", "question", "text", "heading", "elsewhere", "replaces"}
         if unknown:
             raise RuleDataError(f"{item.where()}: 不明な項目があります: {', '.join(map(str, sorted(unknown)))}")
         question, text, heading, elsewhere = (
@@ -62,13 +65,21 @@ def load_intents(path: Path = INTENTS_PATH) -> tuple[Intent, ...]:
             raise RuleDataError(
                 f"{item.where()}: question と、text・heading・elsewhere の少なくとも一つが必要です"
             )
-        out.append(Intent(require(item, "name", str), question, text, heading, elsewhere))
+        replaces = frozenset(string_list(item, "replaces"))
+        out.append(Intent(require(item, "name", str), question, text, heading, elsewhere, replaces))
+    names = {i.name for i in out}
+    for intent in out:
+        if intent.replaces - names:
+            missing = ", ".join(sorted(intent.replaces - names))
+            raise RuleDataError(f"{path}: {intent.name} の replaces に未定義の意図があります: {missing}")
     return tuple(out)
 
 
 def asked(intents: tuple[Intent, ...], question: str) -> frozenset[str]:
-    """Names of the intents ``question`` (normalised) shows."""
-    return frozenset(i.name for i in intents if i.question.search(question))
+    """Names of the intents ``question`` (normalised) shows, less those another one it shows replaces."""
+    shown = [i for i in intents if i.question.search(question)]
+    replaced = frozenset().union(*(i.replaces for i in shown))
+    return frozenset(i.name for i in shown if i.name not in replaced)
 
 
 def roles(intents: tuple[Intent, ...], text: str, headings: str) -> frozenset[str]:

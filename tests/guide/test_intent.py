@@ -150,3 +150,15 @@ def test_bad_intent_data_stops_loading(tmp_path):
     path.write_text("intents:\n  - name: x\n    question: ['a']\n", encoding="utf-8")
     with pytest.raises(RuleDataError, match="text・heading・elsewhere"):
         load_intents(path)
+    path.write_text("intents:\n  - name: x\n    question: ['a']\n    text: ['a']\n    replaces: [y]\n", encoding="utf-8")
+    with pytest.raises(RuleDataError, match="replaces"):
+        load_intents(path)
+
+
+def test_a_question_as_the_provider_is_not_about_the_staffs_own_input(intents, guide):
+    # 入力データ of the contractor's contract is the residents' input to the chatbot (3章1-3(2)), not the
+    # staff's (2章5): 2章5-1(1) came first on the input intent.
+    question = "委託業者が入力データを勝手に使わないように、契約で縛ってあるの?"
+    assert asked(intents, normalize(question)) == {"provider"}
+    assert guide.search(question)[0].section.id == "3章1-3(2)"
+    assert "input" in asked(intents, normalize("名簿を入力していい?"))
