@@ -162,3 +162,5 @@ def test_a_question_as_the_provider_is_not_about_the_staffs_own_input(intents, g
     assert asked(intents, normalize(question)) == {"provider"}
     assert guide.search(question)[0].section.id == "3章1-3(2)"
     assert "input" in asked(intents, normalize("名簿を入力していい?"))
+    # What may happen to what one entered is a risk (2章3), not the rule on entering it (2章5).
+    assert asked(intents, normalize("入力した内容が外に漏れる心配ってあるの?")) == {"risk"}
