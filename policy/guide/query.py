@@ -20,7 +20,8 @@ OWN_WORD_WEIGHT = 0.3
 # is often the task (要約して, 表にして), which says less about which rule applies.
 KNOWN_WEIGHT = 2.0
 MIN_PHRASE = 4
-_NUMBER = re.compile(r"\d{1,2}(?!\d)")
+# The digits of a class right after its word: 機密性2, 機密性 2, "confidentiality level 2", "class 2".
+_NUMBER = re.compile(r"(?: ?(?:level|class|category) ?| )?(\d{1,2})(?!\d)")
 _QUOTED = re.compile(r"[「『\"“](.+?)[」』\"”]")
 _END = "?？。.!！ 、,"
 # The subject a question puts before って/とは; what follows may be any wording of the question.
@@ -48,6 +49,8 @@ _MADE = (
     r"|に(?:作ら|書か|考えさ|出さ|生成さ|作成さ)せた"
     r"| (?:came up with|wrote|made|created|generated|produced|gave|suggested|drafted|returned)\b"
 )
+# "created with AI", "written by ChatGPT", "made using generative AI": the English participle before the service.
+_MADE_WITH = r"\b(?:created|made|written|generated|produced|drafted|composed|designed) (?:by|with|using|in) (?:an? |the )?"
 _made_patterns: WeakKeyDictionary[Synonyms, re.Pattern[str] | None] = WeakKeyDictionary()
 
 
@@ -57,7 +60,9 @@ def _made_by_a_service(question: str, synonyms: Synonyms) -> bool:
     if key not in _made_patterns:  # built once per vocabulary (the index keeps one)
         names = sorted((w for w, t in synonyms.replacements.items() if set(t.split()) & set(_SERVICES)), key=len)
         alternatives = "|".join(map(re.escape, reversed(names)))
-        _made_patterns[key] = re.compile(f"(?:{alternatives})(?:{_MADE})") if names else None
+        _made_patterns[key] = (
+            re.compile(f"(?:{alternatives})(?:{_MADE})|{_MADE_WITH}(?:{alternatives})") if names else None
+        )
     pattern = _made_patterns[key]
     return pattern is not None and bool(pattern.search(question))
 
@@ -111,7 +116,7 @@ def analyse(question: str, synonyms: Synonyms, known: AbstractSet[str] | None = 
         # concept of its own that the sections on the other classes do not hold.
         number = _NUMBER.match(segments[k + 1][0]) if k + 1 < len(segments) else None
         if number:
-            concepts.append({w + number.group(0): KNOWN_WEIGHT for w in target.split()})
+            concepts.append({w + number.group(1): KNOWN_WEIGHT for w in target.split()})
     if OUTPUT_WORD not in _merge(concepts) and _made_by_a_service(normalize(question), synonyms):
         made = [_weights(c) for c in chunks(OUTPUT_WORD, synonyms.stopwords)] + [{OUTPUT_WORD: 1.0}]
         concepts.append({t: w * KNOWN_WEIGHT for t, w in _merge(made).items()})

@@ -48,6 +48,7 @@ def intents():
         ("ガイドラインでわからないとこがあったら、誰に聞けばいい", "contact"),
         ("トラブったらどこに報告すればいい?", "contact"),
         ("Who should I ask about this?", "contact"),
+        ("Could using AI-written text get us into trouble?", "output"),
     ],
 )
 def test_a_question_shows_its_intent(intents, question, intent):

@@ -109,3 +109,15 @@ def test_the_names_the_rules_write_in_latin_letters_are_found_in_katakana(guide)
     assert guide.search("アンソロピックってどういう会社?")[0].section.id == "用語(※7)"
     ids = [h.section.id for h in guide.search("クロード ハイクってどんなAI?", 3)]
     assert "用語(※8)" in ids
+
+
+def test_english_reads_a_numbered_class_and_what_was_made_with_ai(guide):
+    def concepts(question: str) -> list[dict[str, float]]:
+        return list(analyse(question, guide.index.synonyms, guide.index._words.idf.keys()).concepts)
+
+    # "confidentiality level 2" is 機密性2, as 「機密性 2」 is.
+    assert any("機密性2" in c for c in concepts("what does confidentiality level 2 mean?"))
+    assert any("機密性2" in c for c in concepts("機密性 2の情報"))
+    # The participle before the service: created with AI, written by ChatGPT.
+    assert any("生成物" in c for c in concepts("should we add a note saying the content was created with ai?"))
+    assert guide.search("Should we add a note saying the content was created with AI?")[0].section.id == "2章6-5"
