@@ -49,6 +49,7 @@ def intents():
         ("トラブったらどこに報告すればいい?", "contact"),
         ("Who should I ask about this?", "contact"),
         ("Could using AI-written text get us into trouble?", "output"),
+        ("チャットボットの回答にかたよりがないか、誰か見てるんですか", "provider"),
     ],
 )
 def test_a_question_shows_its_intent(intents, question, intent):

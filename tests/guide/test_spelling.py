@@ -121,3 +121,13 @@ def test_english_reads_a_numbered_class_and_what_was_made_with_ai(guide):
     # The participle before the service: created with AI, written by ChatGPT.
     assert any("生成物" in c for c in concepts("should we add a note saying the content was created with ai?"))
     assert guide.search("Should we add a note saying the content was created with AI?")[0].section.id == "2章6-5"
+
+
+def test_a_named_service_stays_a_concept_when_it_made_something(guide):
+    # 「チャットボットの回答の質」: チャットボットの回答 was a staff word for 生成物, which swallowed the chatbot
+    # and left 回答の質 (品質, 3章1-1(1)) unread.
+    concepts = analyse("チャットボットの回答の質は誰がチェックしてるの？", guide.index.synonyms, guide.index._words.idf.keys()).concepts
+    assert any("生成ai総合案内チャットボット" in c for c in concepts) and any("品質" in c for c in concepts)
+    assert guide.search("チャットボットの回答の質は誰がチェックしてるの？")[0].section.id == "3章1-1(1)"
+    concepts = analyse("chatgptで作ったロゴ", guide.index.synonyms, guide.index._words.idf.keys()).concepts
+    assert any("chatgpt" in c for c in concepts) and any("生成物" in c for c in concepts)
