@@ -46,7 +46,7 @@ _SERVICES = ("chatgpt", "生成ai", "生成ai総合案内チャットボット")
 _MADE = (
     r"(?:が|で|の|から)(?:作っ(?:た|てくれた|てきた)|作成し(?:た|てくれた)|書い(?:た|てくれた|てきた)|出し(?:た|てきた)|"
     r"生成し(?:た|てきた)|考え(?:た|てくれた)|返し(?:た|てきた)|まとめた)"
-    r"|に(?:作ら|書か|考えさ|出さ|生成さ|作成さ)せた"
+    r"|に(?:作ら|書か|考えさ|出さ|生成さ|作成さ)せた|の(?:回答|出力|答え)"
     r"| (?:came up with|wrote|made|created|generated|produced|gave|suggested|drafted|returned)\b"
 )
 # "created with AI", "written by ChatGPT", "made using generative AI": the English participle before the service.
@@ -66,6 +66,10 @@ def _made_by_a_service(question: str, synonyms: Synonyms) -> bool:
     pattern = _made_patterns[key]
     return pattern is not None and bool(pattern.search(question))
 
+
+# 「入れても問題ない?」「貼っても問題ないでしょうか」: the ending asks for permission (intents.yaml); its 問題 is
+# no trouble (障害・問題 of 7-1(6)), so it is not read as a word of the question.
+_VERDICT = re.compile(r"(?:は|も|って)?問題(?:ない|なし|ありません)(?=です|でしょう|か|の|よね|\?|？|。|$)")
 
 # 「子育て支援課です。」「広報課。」: who is asking, not what about (課 would match every procedure).
 _INTRODUCTION = re.compile(r"^[^。、?？!！\s]{1,20}?(課|係|室|部|局|センター|担当|所|館)(の者)?(です|でございます)?[。、.,]")
@@ -95,7 +99,7 @@ def analyse(question: str, synonyms: Synonyms, known: AbstractSet[str] | None = 
     """``known``: the guideline's terms; a staff word qualified by a noun outside them keeps its own
     sense (_qualified_elsewhere)."""
     concepts: list[dict[str, float]] = []
-    segments = synonyms.segments(question, known or frozenset())
+    segments = synonyms.segments(_VERDICT.sub("、", question), known or frozenset())
     own_sense = _qualified_elsewhere(segments, known) if known is not None else set()
     segments = [(words, "" if k in own_sense else target) for k, (words, target) in enumerate(segments)]
     for k, (words, target) in enumerate(segments):

@@ -131,3 +131,15 @@ def test_a_named_service_stays_a_concept_when_it_made_something(guide):
     assert guide.search("チャットボットの回答の質は誰がチェックしてるの？")[0].section.id == "3章1-1(1)"
     concepts = analyse("chatgptで作ったロゴ", guide.index.synonyms, guide.index._words.idf.keys()).concepts
     assert any("chatgpt" in c for c in concepts) and any("生成物" in c for c in concepts)
+
+
+def test_an_ending_asking_for_permission_is_no_word_of_the_question(guide):
+    # 「…しても問題ないでしょうか」 asks whether one may; its 問題 is not the 障害・問題 of 7-1(6).
+    def words(question: str) -> set[str]:
+        concepts = analyse(question, guide.index.synonyms, guide.index._words.idf.keys()).concepts
+        return {t for c in concepts for t in c}
+
+    assert "障害" not in words("申請書の内容をChatGPTに貼っても問題ないでしょうか。")
+    assert "障害" in words("ChatGPTで問題が起きたら")
+    # What a named service answered is its output, as 「AIの回答」 is.
+    assert "生成物" in words("ちゃっとgptの回答をそのまま資料に使っていい?")
