@@ -139,7 +139,7 @@ def test_an_ending_asking_for_permission_is_no_word_of_the_question(guide):
         concepts = analyse(question, guide.index.synonyms, guide.index._words.idf.keys()).concepts
         return {t for c in concepts for t in c}
 
-    assert "障害" not in words("申請書の内容をChatGPTに貼っても問題ないでしょうか。")
-    assert "障害" in words("ChatGPTで問題が起きたら")
+    assert not {"障害", "問題"} & words("申請書の内容をChatGPTに貼っても問題ないでしょうか。")
+    assert "問題" in words("ChatGPTで問題が起きたら")
     # What a named service answered is its output, as 「AIの回答」 is.
     assert "生成物" in words("ちゃっとgptの回答をそのまま資料に使っていい?")
