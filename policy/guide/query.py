@@ -72,13 +72,29 @@ def _made_by_a_service(question: str, synonyms: Synonyms) -> bool:
 _VERDICT = re.compile(r"(?:は|も|って)?問題(?:ない|なし|ありません)(?=です|でしょう|か|の|よね|\?|？|。|$)")
 
 # 「子育て支援課です。」「広報課。」: who is asking, not what about (課 would match every procedure).
-_INTRODUCTION = re.compile(r"^[^。、?？!！\s]{1,20}?(課|係|室|部|局|センター|担当|所|館)(の者)?(です|でございます)?[。、.,]")
+_OFFICE = r"[^。、?？!！\s]{1,20}?(?:課|係|室|部|局|センター|担当|所|館)"
+_INTRODUCTION = re.compile(
+    # 「福祉課です。」「福祉課の者ですが、」「総務課からの質問です。」「広報課で広報紙を担当しています。」
+    rf"^(?:{_OFFICE}(?:の者)?(?:です|でございます)?(?:が|けど|けれど)?[。、.,!！]"
+    rf"|{_OFFICE}(?:から)?の(?:質問|相談|問い合わせ)(?:です)?[。、.,!！]"
+    rf"|{_OFFICE}で[^。?？!！]{{0,20}}?(?:担当して|勤務して|働いて)(?:い|お)(?:ます|る)[。、.,!！]"
+    # "I work in the tax division." "I'm from the welfare section,"
+    r"|(?:i work (?:in|at|for)|i'm (?:from|in|with)|i am (?:from|in|with)) (?:the |our )?[a-z ]{1,40}?"
+    r"(?:division|department|section|office|team)[.,!] ?"
+    # 「お疲れ様です。」「すみません、」: a greeting.
+    r"|(?:お疲れ様です|お疲れさまです|おつかれさまです|お世話になっております|すみません|失礼します|こんにちは)[。、.,!！]?)"
+)
 
 
 def without_introduction(question: str) -> str:
-    """``question`` (normalised) without an opening that only says who is asking."""
-    rest = _INTRODUCTION.sub("", question, count=1)
-    return rest if rest.strip() else question
+    """``question`` (normalised) without an opening that only greets or says who is asking."""
+    rest = question
+    for _ in range(3):  # 「お疲れ様です。財政課です。…」
+        shorter = _INTRODUCTION.sub("", rest, count=1)
+        if shorter == rest or not shorter.strip():
+            break
+        rest = shorter
+    return rest
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,12 @@ def test_an_opening_that_says_who_is_asking_is_not_the_topic():
     assert without_introduction("子育て支援課です。児童の名簿を入れていい?") == "児童の名簿を入れていい?"
     assert without_introduction("広報課。来月号の原稿") == "来月号の原稿"
     assert without_introduction("マイナンバーは入力していい?") == "マイナンバーは入力していい?"
+    # Other openings that only greet or say who is asking, one after another.
+    assert without_introduction("福祉課の者ですが、名簿を入れていい?") == "名簿を入れていい?"
+    assert without_introduction("お疲れ様です。財政課です。名簿を入れていい?") == "名簿を入れていい?"
+    assert without_introduction("総務課からの質問です。名簿を入れていい?") == "名簿を入れていい?"
+    assert without_introduction("高齢者支援課で介護保険を担当しています。名簿を入れていい?") == "名簿を入れていい?"
+    assert without_introduction("i work in the tax division. can i enter names?") == "can i enter names?"
 
 
 def test_a_numbered_class_is_found_in_the_table_that_numbers_it(guide):
