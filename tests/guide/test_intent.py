@@ -166,3 +166,9 @@ def test_a_question_as_the_provider_is_not_about_the_staffs_own_input(intents, g
     assert "input" in asked(intents, normalize("名簿を入力していい?"))
     # What may happen to what one entered is a risk (2章3), not the rule on entering it (2章5).
     assert asked(intents, normalize("入力した内容が外に漏れる心配ってあるの?")) == {"risk"}
+
+
+def test_what_was_entered_into_the_chatbot_is_asked_as_the_provider(intents):
+    # 「チャットボットに入力された」: residents' input to the chatbot the city provides (3章1-3).
+    assert "provider" in asked(intents, normalize("チャットボットに入力されたデータは最後どうなる？"))
+    assert "provider" not in asked(intents, normalize("チャットボットに入力していい?"))
