@@ -50,6 +50,9 @@ def intents():
         ("Who should I ask about this?", "contact"),
         ("Could using AI-written text get us into trouble?", "output"),
         ("チャットボットの回答にかたよりがないか、誰か見てるんですか", "provider"),
+        ("Is it safe to paste a resident list into ChatGPT?", "permission"),
+        ("個人情報を入れても安全?", "permission"),
+        ("住所録 AI 整形 だめ？", "input"),
     ],
 )
 def test_a_question_shows_its_intent(intents, question, intent):
