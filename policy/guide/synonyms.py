@@ -82,6 +82,8 @@ def _latin_forms(word: str) -> set[str]:
     if len(last) > 3 and last[-1].isalpha():
         stem = last[:-1] if last.endswith("e") else last
         lasts |= {last + "s", stem + "es", stem + "ed", stem + "ing"}
+        if last.endswith("y") and last[-2] not in "aeiou":  # reply: replies, replied
+            lasts |= {last[:-1] + "ies", last[:-1] + "ied"}
     return {sep.join([*head, form]) for form in lasts for sep in (" ", "-")}
 
 

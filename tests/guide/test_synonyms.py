@@ -60,6 +60,9 @@ def test_the_longest_word_wins_and_latin_words_match_whole(synonyms):
         ("Do I need to fact-check it?", "根拠"),
         ("Who approves accounts?", "承認"),
         ("using AI-generated images", "生成物"),
+        ("AI replies to residents", "回答"),  # reply: replies, replied
+        ("it replied wrongly", "回答"),
+        ("AI replies to residents", "市民"),
     ],
 )
 def test_english_words_match_in_any_regular_inflection(synonyms, question, expected):
