@@ -53,6 +53,9 @@ def intents():
         ("Is it safe to paste a resident list into ChatGPT?", "permission"),
         ("個人情報を入れても安全?", "permission"),
         ("住所録 AI 整形 だめ？", "input"),
+        ("イラストをAIに読ませて似た画像を作らせるのはアリ？", "permission"),
+        ("AIを使うかどうかは誰が決めるの?", "contact"),
+        ("who decides if we can use AI", "contact"),
     ],
 )
 def test_a_question_shows_its_intent(intents, question, intent):
