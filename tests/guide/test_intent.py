@@ -178,3 +178,11 @@ def test_what_was_entered_into_the_chatbot_is_asked_as_the_provider(intents):
     # 「チャットボットに入力された」: residents' input to the chatbot the city provides (3章1-3).
     assert "provider" in asked(intents, normalize("チャットボットに入力されたデータは最後どうなる？"))
     assert "provider" not in asked(intents, normalize("チャットボットに入力していい?"))
+
+
+def test_a_question_about_entering_data_is_not_answered_by_a_services_uses(guide):
+    # 2章2-1(2) lists what ChatGPT may be used for (Excel 関数, 集計); what may be entered is 2章5.
+    elsewhere = dict(zip((leaf.id for leaf in guide.index.leaves), guide.index._elsewhere, strict=True))
+    assert {i for i, e in elsewhere.items() if "input" in e} >= {"2章2-1(1)", "2章2-1(2)", "2章2-2(1)", "2章2-2(2)"}
+    question = "給与データをExcel関数で集計する方法をChatGPTに聞くとき、実データを貼ってもいい?"
+    assert guide.search(question)[0].section.id == "2章5-1(1)"
