@@ -67,6 +67,8 @@ def test_a_plain_topic_shows_no_intent(intents):
     # A topic may still show the stage of the work it is about (5 input, 6 the output).
     assert asked(intents, normalize("生成物の著作権")) == {"output"}
     assert "permission" not in asked(intents, normalize("book review"))  # "ok" only as a word
+    assert "permission" not in asked(intents, normalize("What if ChatGPT gives me wrong information?"))  # nor "ng"
+    assert "permission" in asked(intents, normalize("これはNG?"))
 
 
 def test_what_to_do_or_whom_to_ask_is_no_permission_question(intents):
