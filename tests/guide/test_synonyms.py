@@ -30,7 +30,7 @@ def synonyms():
         ("生成AIで作ったロゴ", "生成物"),
         ("アンソロピックって", "anthropic"),
         ("元ネタを書く", "出典元"),
-        ("評判を傷つける", "名誉毀損"),
+        ("誰かの評判を落とす", "名誉毀損"),
         ("係長がいいって言えば", "許可"),
         ("市民から苦情が来た", "問題"),
         ("セキュリティの穴", "脆弱性"),
@@ -43,6 +43,14 @@ def synonyms():
 )
 def test_staff_words_become_the_guidelines_words(synonyms, question, expected):
     assert expected in synonyms.expand(question).split()
+
+
+def test_words_of_two_senses_are_not_given_one(synonyms):
+    # 傷つける is also a hurtful remark (3-1(6)), 弱点 a weakness (2章3), not only 名誉毀損 and 脆弱性.
+    assert "名誉毀損" not in synonyms.expand("人を傷つけるような発言").split()
+    assert "脆弱性" not in synonyms.expand("chatgptの弱点は").split()
+    # Telling people: 周知 (7-1(5), 3章1-1(5)) or 明記 (6-5), both.
+    assert {"周知", "明記"} <= set(synonyms.expand("AIで作ったと市民に伝える").split())
 
 
 def test_the_longest_word_wins_and_latin_words_match_whole(synonyms):
