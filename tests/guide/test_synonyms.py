@@ -49,6 +49,10 @@ def test_words_of_two_senses_are_not_given_one(synonyms):
     # 傷つける is also a hurtful remark (3-1(6)), 弱点 a weakness (2章3), not only 名誉毀損 and 脆弱性.
     assert "名誉毀損" not in synonyms.expand("人を傷つけるような発言").split()
     assert "脆弱性" not in synonyms.expand("chatgptの弱点は").split()
+    # Copying someone's work is 類似; copying data into the AI is entering it.
+    assert "類似" in synonyms.expand("copying someone else's work").split()
+    assert "類似" not in synonyms.expand("copying resident data into chatgpt").split()
+    assert "有用性" not in synonyms.expand("is chatgpt useful for translation").split()
     # Telling people: 周知 (7-1(5), 3章1-1(5)) or 明記 (6-5), both.
     assert {"周知", "明記"} <= set(synonyms.expand("AIで作ったと市民に伝える").split())
 
