@@ -56,6 +56,7 @@ def intents():
         ("イラストをAIに読ませて似た画像を作らせるのはアリ？", "permission"),
         ("AIを使うかどうかは誰が決めるの?", "contact"),
         ("who decides if we can use AI", "contact"),
+        ("チャットボットの回答の質は誰がチェックしてるの？", "provider"),
     ],
 )
 def test_a_question_shows_its_intent(intents, question, intent):
@@ -69,6 +70,12 @@ def test_a_plain_topic_shows_no_intent(intents):
     assert "permission" not in asked(intents, normalize("book review"))  # "ok" only as a word
     assert "permission" not in asked(intents, normalize("What if ChatGPT gives me wrong information?"))  # nor "ng"
     assert "permission" in asked(intents, normalize("これはNG?"))
+
+
+def test_who_should_check_is_the_staff_and_anyone_is_no_one_to_ask(intents):
+    # 「誰がチェックすればいい」 asks what the staff must do (6-1); 「誰がチェックしてる」 who monitors (3章1-1).
+    assert "provider" not in asked(intents, normalize("ChatGPTの生成物は誰がチェックすればいい?"))
+    assert "contact" not in asked(intents, normalize("誰にでも使えるの?"))
 
 
 def test_what_to_do_or_whom_to_ask_is_no_permission_question(intents):
