@@ -38,6 +38,7 @@ def synonyms():
         ("why do i have to wait so long", "回答速度"),
         ("住民の症状から受診すべきか", "医療情報"),
         ("事実と違う経歴が入ってた", "虚偽"),
+        ("入力した内容が外に漏れる心配", "拡散"),
         ("what do we do when a risk case is detected?", "リスクケース"),
         ("what do we do when a risk case is detected?", "検知"),
         ("ハルシネーション対策", "事実と異なる"),
