@@ -57,6 +57,7 @@ def intents():
         ("AIを使うかどうかは誰が決めるの?", "contact"),
         ("who decides if we can use AI", "contact"),
         ("チャットボットの回答の質は誰がチェックしてるの？", "provider"),
+        ("AIの間違いで市民が損をしたときの報告先", "contact"),
     ],
 )
 def test_a_question_shows_its_intent(intents, question, intent):
@@ -70,6 +71,14 @@ def test_a_plain_topic_shows_no_intent(intents):
     assert "permission" not in asked(intents, normalize("book review"))  # "ok" only as a word
     assert "permission" not in asked(intents, normalize("What if ChatGPT gives me wrong information?"))  # nor "ng"
     assert "permission" in asked(intents, normalize("これはNG?"))
+
+
+def test_a_resident_is_the_providers_concern_when_using_the_chatbot(intents):
+    # The provider's side (3章) is residents using the chatbot; since a provider question drops the stages of the
+    # staff's work (replaces), a resident who merely appears (市民が損をした) must not make one.
+    assert "provider" in asked(intents, normalize("市民がチャットボットに入れた内容は何に使われる"))
+    assert "provider" in asked(intents, normalize("住民が質問した内容はどうなる?"))
+    assert "provider" not in asked(intents, normalize("AIの間違いで市民が損をしたときの報告先"))
 
 
 def test_who_should_check_is_the_staff_and_anyone_is_no_one_to_ask(intents):

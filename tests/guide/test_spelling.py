@@ -149,3 +149,8 @@ def test_an_ending_asking_for_permission_is_no_word_of_the_question(guide):
     assert "問題" in words("ChatGPTで問題が起きたら")
     # What a named service answered is its output, as 「AIの回答」 is.
     assert "生成物" in words("ちゃっとgptの回答をそのまま資料に使っていい?")
+
+
+def test_a_compound_of_a_service_and_making_is_its_output(guide):
+    concepts = analyse("ai作成の文章をhpに載せるとき", guide.index.synonyms, guide.index._words.idf.keys()).concepts
+    assert any("生成物" in c for c in concepts)
