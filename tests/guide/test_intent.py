@@ -58,6 +58,8 @@ def intents():
         ("who decides if we can use AI", "contact"),
         ("チャットボットの回答の質は誰がチェックしてるの？", "provider"),
         ("AIの間違いで市民が損をしたときの報告先", "contact"),
+        ("What is ChatGPT good at?", "about"),
+        ("What can the chatbot do?", "about"),
     ],
 )
 def test_a_question_shows_its_intent(intents, question, intent):

@@ -39,6 +39,7 @@ def synonyms():
         ("住民の症状から受診すべきか", "医療情報"),
         ("事実と違う経歴が入ってた", "虚偽"),
         ("入力した内容が外に漏れる心配", "拡散"),
+        ("could information i enter be seen by other users?", "学習"),
         ("what do we do when a risk case is detected?", "リスクケース"),
         ("what do we do when a risk case is detected?", "検知"),
         ("ハルシネーション対策", "事実と異なる"),
