@@ -74,7 +74,8 @@ _NUMBER_SEPARATORS = frozenset(" -.()\n\u3000ー－−‐")
 def _whole_token(text: str, start: int, end: int) -> tuple[int, int]:
     """Widen a span to the whole token or number it sits in: letters and digits glued to it, and,
     for a number, the digit groups joined to it by separators. Otherwise the rest could form a new
-    identifier once the middle is masked (``1234 5678 9018 1234`` → ``**** 1234``)."""
+    identifier once the middle is masked (``1234 5678 9018 1234`` → ``**** 1234``). A digit glued to a
+    name is such a number too (``…-0ー0山本``): masked alone, it would leave the rest of its number."""
     if start >= end:
         return start, end
     number = any(_is_digit(c) for c in text[start:end])
@@ -83,9 +84,11 @@ def _whole_token(text: str, start: int, end: int) -> tuple[int, int]:
         or (number and start > 1 and text[start - 1] in _NUMBER_SEPARATORS and _is_digit(text[start - 2]))
     ):
         start -= 1
+        number = number or _is_digit(text[start])
     while end < len(text) and (
         _alnum(text[end])
         or (number and end + 1 < len(text) and text[end] in _NUMBER_SEPARATORS and _is_digit(text[end + 1]))
     ):
         end += 1
+        number = number or _is_digit(text[end - 1])
     return start, end

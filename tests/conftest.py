@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import aiohttp
 import pytest
 from aiohttp import web
+from hypothesis import settings
 
 from app import SERVICES, create_app
 from bot.services import Services
@@ -17,6 +19,12 @@ from tests.support.identity import APP_ID, BotFrameworkIdentity
 from tests.support.loopback import serve
 from tests.support.model_servers import AnthropicServer, OpenAIServer, model_settings
 from tests.support.teams import TENANT_ID, BotClient
+
+# CI runs the same examples every time (a failure there is reproducible, never a flake); a
+# developer's run explores new ones and keeps what fails in .hypothesis, to become an @example.
+settings.register_profile("ci", derandomize=True, database=None)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 REPO = Path(__file__).resolve().parent.parent
 

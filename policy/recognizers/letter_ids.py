@@ -10,8 +10,10 @@ from ..doc import Doc
 from ..hit import Hit
 from ..prefilter import skipping
 
-# ASCII classes only, so re matches as regex did; rewritten to skip in C to the letters.
-_RESIDENCE_CARD = skipping(re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}[ \-]?[0-9]{8}[ \-]?[A-Za-z]{2}(?![A-Za-z0-9])"))
+# ASCII classes only, so re matches as regex did; rewritten to skip in C to the letters. A card
+# number may follow digits directly (…0AA12345678BC, glued or split by an invisible character):
+# the shape is distinctive enough, and the digits before it are screened on their own.
+_RESIDENCE_CARD = skipping(re.compile(r"(?<![A-Za-z])[A-Za-z]{2}[ \-]?[0-9]{8}[ \-]?[A-Za-z]{2}(?![A-Za-z0-9])"))
 _PASSPORT = skipping(re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}[ \-]?[0-9]{7}(?![A-Za-z0-9])"))
 
 
