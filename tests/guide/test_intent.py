@@ -162,3 +162,23 @@ def test_a_question_as_the_provider_is_not_about_the_staffs_own_input(intents, g
     assert asked(intents, normalize(question)) == {"provider"}
     assert guide.search(question)[0].section.id == "3章1-3(2)"
     assert "input" in asked(intents, normalize("名簿を入力していい?"))
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "チャットGPTにうっかり市民の住所入りの文章を入れてしまいました。どうしたらいいですか",
+        "GPTに入れちゃいけないものを入れちゃったかも…どこに報告?",
+        "Someone in my section may have leaked internal data through ChatGPT. Who do we report it to, and is there a form?",
+    ],
+)
+def test_a_question_telling_of_an_accident_asks_what_to_do_now(intents, guide, question):
+    # What was done wrong (入力 of 個人情報) is not what is asked: 2章5-1(1) came first.
+    wanted = asked(intents, normalize(question))
+    assert "incident" in wanted and "input" not in wanted
+    assert guide.search(question)[0].section.id == "2章7-1(6)"
+
+
+def test_questions_before_the_fact_are_no_incident(intents):
+    for question in ("入れた情報ってよそに漏れたりしないの?", "AIに仕事を丸ごと任せてしまっていいの?", "名簿を入れてもいい?"):
+        assert "incident" not in asked(intents, normalize(question))
