@@ -182,3 +182,12 @@ def test_a_question_telling_of_an_accident_asks_what_to_do_now(intents, guide, q
 def test_questions_before_the_fact_are_no_incident(intents):
     for question in ("入れた情報ってよそに漏れたりしないの?", "AIに仕事を丸ごと任せてしまっていいの?", "名簿を入れてもいい?"):
         assert "incident" not in asked(intents, normalize(question))
+
+
+def test_english_words_are_read_whole(intents):
+    # ng (NG, no good) inside harming, apply to (staff) as scope, a word between this and guideline.
+    assert "permission" not in asked(intents, normalize("What if false information ends up harming residents?"))
+    assert "procedure" not in asked(intents, normalize("Does this guideline apply to part-time staff?"))
+    assert "procedure" in asked(intents, normalize("How does our section apply to start using ChatGPT?"))
+    assert "contact" in asked(intents, normalize("Who needs to be told?"))
+    assert "rules" in asked(intents, normalize("Does this AI guideline apply to me?"))
