@@ -191,3 +191,11 @@ def test_english_words_are_read_whole(intents):
     assert "procedure" in asked(intents, normalize("How does our section apply to start using ChatGPT?"))
     assert "contact" in asked(intents, normalize("Who needs to be told?"))
     assert "rules" in asked(intents, normalize("Does this AI guideline apply to me?"))
+
+
+def test_what_a_service_is_based_on_or_can_do_is_no_definition(intents):
+    # 「何の情報をもとに答えてる」 asks what the chatbot answers from (基本情報), not what the word means.
+    for question in ("総合案内チャットボットって何の情報をもとに答えてるんですか?", "ChatGPTってどういうことができるツールなの?"):
+        wanted = asked(intents, normalize(question))
+        assert "about" in wanted and "definition" not in wanted
+    assert "definition" in asked(intents, normalize("生成AIってどういうこと?"))
