@@ -72,8 +72,11 @@ def test_what_to_do_or_whom_to_ask_is_no_permission_question(intents):
 def test_whom_to_ask_is_answered_where_the_rules_name_someone_to_go_to(guide):
     roles = dict(zip((leaf.id for leaf in guide.index.leaves), guide.index._roles, strict=True))
     # 4章 「問い合わせ先は」, 2章4 「所属長に確認の上」, 7-1(6)/7-2(3) 「…へ速やかに報告を行い」; not
-    # 6-2(2) 「データ出典元に十分に確認を行う」 (a source is no one to ask).
-    assert {i for i, r in roles.items() if "contact" in r} == {"2章4", "2章7-1(6)", "2章7-2(3)", "4章"}
+    # 6-2(2) 「データ出典元に十分に確認を行う」 (a source is no one to ask). 6-6 「…に報告をすること」, and the
+    # report forms submitted (7-1(5), 7-2(2) 「…報告書を提出すること」) say where a report goes too.
+    assert {i for i, r in roles.items() if "contact" in r} == {
+        "2章4", "2章6-6", "2章7-1(5)", "2章7-1(6)", "2章7-2(2)", "2章7-2(3)", "4章"
+    }
     ids = [h.section.id for h in guide.search("チャットボットの間違った案内を信じた市民が申請期限を過ぎてしまった。誰に報告すればいい？", 1)]
     assert ids == ["2章7-2(3)"]
 
@@ -199,3 +202,13 @@ def test_what_a_service_is_based_on_or_can_do_is_no_definition(intents):
         wanted = asked(intents, normalize(question))
         assert "about" in wanted and "definition" not in wanted
     assert "definition" in asked(intents, normalize("生成AIってどういうこと?"))
+
+
+def test_whether_to_report_somewhere_asks_whom_to_report_to(intents, guide):
+    # 「どこかに報告」: somewhere; 「どこまで確認」: how far to check, nobody to go to. 2章7-1(5) 「報告書を提出する
+    # こと」 and 2章6-6 「…に報告をすること」 say where a report goes as 7-1(6) 「…へ速やかに報告を行い」 does.
+    assert "contact" in asked(intents, normalize("うまく使えた事例ってどこかに報告するの?"))
+    assert "contact" not in asked(intents, normalize("AIの答えはどこまで確認が必要?"))
+    assert "form" in asked(intents, normalize("報告書はどんな項目を埋めればいいの"))
+    roles = dict(zip((leaf.id for leaf in guide.index.leaves), guide.index._roles, strict=True))
+    assert all("contact" in roles[section] for section in ("2章7-1(5)", "2章6-6", "2章7-1(6)"))
