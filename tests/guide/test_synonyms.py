@@ -51,6 +51,8 @@ def test_the_longest_word_wins_and_latin_words_match_whole(synonyms):
         ("Do I need to fact-check it?", "根拠"),
         ("Who approves accounts?", "承認"),
         ("using AI-generated images", "生成物"),
+        ("A resident sent us a complaint", "市民"),
+        ("if AI output harms citizens", "住民"),
     ],
 )
 def test_english_words_match_in_any_regular_inflection(synonyms, question, expected):
