@@ -212,3 +212,12 @@ def test_whether_to_report_somewhere_asks_whom_to_report_to(intents, guide):
     assert "form" in asked(intents, normalize("報告書はどんな項目を埋めればいいの"))
     roles = dict(zip((leaf.id for leaf in guide.index.leaves), guide.index._roles, strict=True))
     assert all("contact" in roles[section] for section in ("2章7-1(5)", "2章6-6", "2章7-1(6)"))
+
+
+def test_whether_what_came_out_must_be_checked(intents, guide):
+    # 2章6-1 「正確で信頼できる情報源と照合し、必ず根拠や裏付けを確認すること」 answers it.
+    for question in ("GTPで調べた法律の条文番号、いちいち裏取りしないとダメ?", "AIの答えって鵜呑みにしていい?", "Do I need to fact-check it?"):
+        assert "verify" in asked(intents, normalize(question))
+    assert "verify" not in asked(intents, normalize("入力していいか迷ったら誰に確認?"))
+    roles = dict(zip((leaf.id for leaf in guide.index.leaves), guide.index._roles, strict=True))
+    assert {i for i, r in roles.items() if "verify" in r} == {"2章6-1"}
