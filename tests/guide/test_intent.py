@@ -183,7 +183,14 @@ def test_a_question_telling_of_an_accident_asks_what_to_do_now(intents, guide, q
 
 
 def test_questions_before_the_fact_are_no_incident(intents):
-    for question in ("入れた情報ってよそに漏れたりしないの?", "AIに仕事を丸ごと任せてしまっていいの?", "名簿を入れてもいい?"):
+    # A story told in the past, then what to do or whom to tell: an incident too.
+    assert "incident" in asked(intents, normalize("チャットボットの回答がおかしいと市民から苦情が来た。課としてどう動けばいい?"))
+    for question in (
+        "入れた情報ってよそに漏れたりしないの?",
+        "AIに仕事を丸ごと任せてしまっていいの?",
+        "名簿を入れてもいい?",
+        "GPTで作ったら条件が違っていました。どう扱えばいいですか",
+    ):
         assert "incident" not in asked(intents, normalize(question))
 
 
