@@ -62,6 +62,17 @@ def _made_by_a_service(question: str, synonyms: Synonyms) -> bool:
     return pattern is not None and bool(pattern.search(question))
 
 
+# The endings of English contractions I'm and we'd/I'd are read as words of their own by the analyser, and
+# the letters m and d are terms of the rules (様式1's mアカウント): they say nothing of a question's topic.
+# ('s stays: the vocabulary has phrases such as "someone else's text", and s is no term of the rules.)
+_CONTRACTION = re.compile(r"(?<=[a-z])['’][md]\b")
+
+
+def without_contractions(question: str) -> str:
+    """``question`` (normalised) without the endings of the contractions I'm, I'd: i'm an alt -> i an alt."""
+    return _CONTRACTION.sub("", question)
+
+
 # 「子育て支援課です。」「広報課。」: who is asking, not what about (課 would match every procedure).
 _INTRODUCTION = re.compile(r"^[^。、?？!！\s]{1,20}?(課|係|室|部|局|センター|担当|所|館)(の者)?(です|でございます)?[。、.,]")
 
@@ -90,7 +101,7 @@ def analyse(question: str, synonyms: Synonyms, known: AbstractSet[str] | None = 
     """``known``: the guideline's terms; a staff word qualified by a noun outside them keeps its own
     sense (_qualified_elsewhere)."""
     concepts: list[dict[str, float]] = []
-    segments = synonyms.segments(question, known or frozenset())
+    segments = synonyms.segments(without_contractions(question), known or frozenset())
     own_sense = _qualified_elsewhere(segments, known) if known is not None else set()
     segments = [(words, "" if k in own_sense else target) for k, (words, target) in enumerate(segments)]
     for k, (words, target) in enumerate(segments):

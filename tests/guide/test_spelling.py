@@ -3,7 +3,7 @@ lemmas for other spellings of a word, katakana names however the analyser cuts t
 
 from __future__ import annotations
 
-from policy.guide.query import analyse, without_introduction
+from policy.guide.query import analyse, without_contractions, without_introduction
 from policy.guide.terms import terms
 
 
@@ -109,3 +109,11 @@ def test_the_names_the_rules_write_in_latin_letters_are_found_in_katakana(guide)
     assert guide.search("アンソロピックってどういう会社?")[0].section.id == "用語(※7)"
     ids = [h.section.id for h in guide.search("クロード ハイクってどんなAI?", 3)]
     assert "用語(※8)" in ids
+
+
+def test_english_contractions_leave_no_stray_letters(guide):
+    # m of I'm is a term of 様式1 (mアカウント); 's stays for phrases such as "someone else's text".
+    assert without_contractions("i'm an alt and i’d like to know") == "i an alt and i like to know"
+    assert without_contractions("someone else's text") == "someone else's text"
+    weights = analyse("i'm an alt", guide.index.synonyms).weights
+    assert "m" not in weights
