@@ -228,3 +228,11 @@ def test_whether_what_came_out_must_be_checked(intents, guide):
     assert "verify" not in asked(intents, normalize("入力していいか迷ったら誰に確認?"))
     roles = dict(zip((leaf.id for leaf in guide.index.leaves), guide.index._roles, strict=True))
     assert {i for i, r in roles.items() if "verify" in r} == {"2章6-1"}
+
+
+def test_what_may_be_entered_is_not_answered_by_the_list_of_uses(guide):
+    # 2章2-1(2) 活用方法 lists the tasks ChatGPT may be used for; whether a resident's details may go in is 2章5-1(1).
+    elsewhere = dict(zip((leaf.id for leaf in guide.index.leaves), guide.index._elsewhere, strict=True))
+    assert {i for i, e in elsewhere.items() if "input" in e} >= {"2章2-1(2)", "2章2-2(2)", "2章6-1"}
+    question = "A resident sent us a complaint email with their name and phone number. Can I paste it into ChatGPT?"
+    assert guide.search(question)[0].section.id == "2章5-1(1)"
