@@ -236,3 +236,8 @@ def test_what_may_be_entered_is_not_answered_by_the_list_of_uses(guide):
     assert {i for i, e in elsewhere.items() if "input" in e} >= {"2章2-1(2)", "2章2-2(2)", "2章6-1"}
     question = "A resident sent us a complaint email with their name and phone number. Can I paste it into ChatGPT?"
     assert guide.search(question)[0].section.id == "2章5-1(1)"
+
+
+def test_whether_something_is_allowed_in_other_words(intents):
+    for question in ("ChatGPTに叩き台を作らせるのは認められていますか", "税情報をAIに入れて集計させるのは可能ですか"):
+        assert "permission" in asked(intents, normalize(question))
