@@ -241,3 +241,10 @@ def test_what_may_be_entered_is_not_answered_by_the_list_of_uses(guide):
 def test_whether_something_is_allowed_in_other_words(intents):
     for question in ("ChatGPTに叩き台を作らせるのは認められていますか", "税情報をAIに入れて集計させるのは可能ですか"):
         assert "permission" in asked(intents, normalize(question))
+
+
+def test_a_risk_is_answered_by_the_risks_not_by_the_prohibitions(intents, guide):
+    question = "入力した内容が外に漏れる心配ってあるの?"
+    assert asked(intents, normalize(question)) == {"risk"}
+    ids = [h.section.id for h in guide.search(question, 3)]
+    assert "2章3-1(3)" in ids and "2章5-1(3)" not in ids
