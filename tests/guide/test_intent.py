@@ -248,3 +248,9 @@ def test_a_risk_is_answered_by_the_risks_not_by_the_prohibitions(intents, guide)
     assert asked(intents, normalize(question)) == {"risk"}
     ids = [h.section.id for h in guide.search(question, 3)]
     assert "2章3-1(3)" in ids and "2章5-1(3)" not in ids
+
+
+def test_a_question_asking_to_enter_and_about_the_risk_keeps_the_rule(intents, guide):
+    question = "住民の名簿をChatGPTに入れても大丈夫?漏れたりしない?"
+    assert {"input", "permission", "risk"} <= asked(intents, normalize(question))
+    assert guide.search(question)[0].section.id == "2章5-1(1)"
