@@ -254,3 +254,10 @@ def test_a_question_asking_to_enter_and_about_the_risk_keeps_the_rule(intents, g
     question = "住民の名簿をChatGPTに入れても大丈夫?漏れたりしない?"
     assert {"input", "permission", "risk"} <= asked(intents, normalize(question))
     assert guide.search(question)[0].section.id == "2章5-1(1)"
+
+
+def test_nande_of_nandesu_asks_no_reason(intents):
+    # なんで (why) is not the なんで of なんですか (what is) nor of どうなんでしょう (how about).
+    for question in ("会話型AIってなんですか", "研修って受けなきゃダメなんですか", "ロゴを入れるのはどうなんでしょう"):
+        assert "risk" not in asked(intents, normalize(question))
+    assert "risk" in asked(intents, normalize("毎回答えが違う。なんで?"))
