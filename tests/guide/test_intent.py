@@ -190,6 +190,7 @@ def test_questions_before_the_fact_are_no_incident(intents):
         "AIに仕事を丸ごと任せてしまっていいの?",
         "名簿を入れてもいい?",
         "GPTで作ったら条件が違っていました。どう扱えばいいですか",
+        "AIがデタラメな経歴を書いてきた。それを使っちゃったらどうなる?",
     ):
         assert "incident" not in asked(intents, normalize(question))
 
