@@ -184,6 +184,9 @@ def test_a_question_telling_of_an_accident_asks_what_to_do_now(intents, guide, q
 
 def test_questions_before_the_fact_are_no_incident(intents):
     # A story told in the past, then what to do or whom to tell: an incident too.
+    # And a problem put as a case (問題が起きたら, トラブったら): what the rules say to do when one arises.
+    for question in ("ChatGPTで問題が起きたらどうする?", "チャットボットで不具合が起きたときの対応は?", "GPT使ってトラブったら?"):
+        assert "incident" in asked(intents, normalize(question))
     assert "incident" in asked(intents, normalize("チャットボットの回答がおかしいと市民から苦情が来た。課としてどう動けばいい?"))
     for question in (
         "入れた情報ってよそに漏れたりしないの?",
