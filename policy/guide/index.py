@@ -220,6 +220,10 @@ class GuideIndex:
         self._words = _Bm25(word_docs, lengths)
         self._chars = _Bm25(char_docs)
         self._readings = Readings([*self._words.idf, *synonyms.replacements])
+        # The words an intent's question is about (intents.yaml ``terms``), as the index reads them.
+        self._intent_terms = {
+            i.name: dict.fromkeys(self._terms(" ".join(i.terms)), INTENT_TERMS_WEIGHT) for i in self.intents if i.terms
+        }
 
     def _restated_only(self, body: str) -> frozenset[str]:
         """Terms ``body`` has only in the clauses restating another section (_RESTATED)."""
@@ -281,9 +285,9 @@ class GuideIndex:
         question = without_introduction(normalize(question))
         query = analyse(self._readings.respell(question), self.synonyms, self._words.idf.keys())
         wanted = asked(self.intents, normalize(question))
-        told = [self._terms(" ".join(i.terms)) for i in self.intents if i.name in wanted and i.terms]
+        told = [terms for name, terms in self._intent_terms.items() if name in wanted]
         if told:
-            query = replace(query, concepts=(*query.concepts, *(dict.fromkeys(t, INTENT_TERMS_WEIGHT) for t in told)))
+            query = replace(query, concepts=(*query.concepts, *told))
         weights = query.weights
         word_scores = self._words.scores(weights)
         char_scores = self._chars.scores(Counter(bigrams(query.text)))
