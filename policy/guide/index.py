@@ -17,7 +17,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from policy.guide.highlight import split
 from policy.guide.intent import Intent, addressed_elsewhere, asked, load_intents, roles
@@ -68,6 +68,9 @@ SCREENING_WEIGHT = 0.2
 # (the middle of 0.3-0.7, which measured the same on the development sets; 1.0 crowds 第3章 into
 # every question about the chatbot).
 REFERENCE_WEIGHT = 0.5
+# The words of the rules an intent's question is about (intents.yaml ``terms``), as one concept of the
+# question weighing this much a term.
+INTENT_TERMS_WEIGHT = 1.0
 # Weights fitted on questions.jsonl + questions-extra.jsonl only; questions-holdout-2.jsonl measures.
 
 
@@ -217,6 +220,10 @@ class GuideIndex:
         self._words = _Bm25(word_docs, lengths)
         self._chars = _Bm25(char_docs)
         self._readings = Readings([*self._words.idf, *synonyms.replacements])
+        # The words an intent's question is about (intents.yaml ``terms``), as the index reads them.
+        self._intent_terms = {
+            i.name: dict.fromkeys(self._terms(" ".join(i.terms)), INTENT_TERMS_WEIGHT) for i in self.intents if i.terms
+        }
 
     def _restated_only(self, body: str) -> frozenset[str]:
         """Terms ``body`` has only in the clauses restating another section (_RESTATED)."""
@@ -277,6 +284,10 @@ class GuideIndex:
         """The best leaves for ``question``, best first; empty when nothing matches."""
         question = without_introduction(normalize(question))
         query = analyse(self._readings.respell(question), self.synonyms, self._words.idf.keys())
+        wanted = asked(self.intents, normalize(question))
+        told = [terms for name, terms in self._intent_terms.items() if name in wanted]
+        if told:
+            query = replace(query, concepts=(*query.concepts, *told))
         weights = query.weights
         word_scores = self._words.scores(weights)
         char_scores = self._chars.scores(Counter(bigrams(query.text)))
@@ -285,7 +296,6 @@ class GuideIndex:
         concepts = [(c, max((self._words.idf.get(t, 0.0) for t in c), default=0.0)) for c in query.concepts]
         share = _Shares([(c, idf) for c, idf in concepts if idf > 0])
         total = share.total
-        wanted = asked(self.intents, normalize(question))
         named = self._services & weights.keys()
         hits = []
         for i, leaf in enumerate(self.leaves):

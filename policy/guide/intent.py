@@ -29,6 +29,9 @@ class Intent:
     # Intents a question showing this one does not ask for, whatever its words: 「委託業者が入力データを…」
     # asks as the provider, and its 入力 is the residents' input to the chatbot, not the staff's (5).
     replaces: frozenset[str] = frozenset()
+    # Words of the rules that a question showing this intent is about, whatever its own words: 「うっかり入れて
+    # しまいました」 tells of a 問題 that has 発生, and asks what the rules say to do then (報告).
+    terms: tuple[str, ...] = ()
 
     def answers(self, text: str, headings: str) -> bool:
         return bool(
@@ -55,7 +58,7 @@ def load_intents(path: Path = INTENTS_PATH) -> tuple[Intent, ...]:
     for item in require(data, "intents", list):
         if not isinstance(item, Node):
             raise RuleDataError(f"{data.where('intents')}: intents の要素はマッピングにしてください: {item!r}")
-        unknown = set(item) - {"name", "question", "text", "heading", "elsewhere", "replaces"}
+        unknown = set(item) - {"name", "question", "text", "heading", "elsewhere", "replaces", "terms"}
         if unknown:
             raise RuleDataError(f"{item.where()}: 不明な項目があります: {', '.join(map(str, sorted(unknown)))}")
         question, text, heading, elsewhere = (
@@ -66,7 +69,8 @@ def load_intents(path: Path = INTENTS_PATH) -> tuple[Intent, ...]:
                 f"{item.where()}: question と、text・heading・elsewhere の少なくとも一つが必要です"
             )
         replaces = frozenset(string_list(item, "replaces"))
-        out.append(Intent(require(item, "name", str), question, text, heading, elsewhere, replaces))
+        terms = tuple(string_list(item, "terms"))
+        out.append(Intent(require(item, "name", str), question, text, heading, elsewhere, replaces, terms))
     names = {i.name for i in out}
     for intent in out:
         if intent.replaces - names:

@@ -35,7 +35,7 @@ _TOPIC = re.compile(r"([^、。?？!！]+?)(?:って|とは)")
 SELF_TERMS = ("本ガイドライン", "本ルール", "利活用ルール")
 SELF_WEIGHT = 1.0
 _SELF = re.compile(
-    r"(?:^|(?<=[^一-龥ァ-ヺa-z0-9]))(?:ガイドライン|ルール)(?!上)|\b(?:these|this|the|our|city's) (?:rules|guidelines?)\b"
+    r"(?:^|(?<=[^一-龥ァ-ヺa-z0-9]))(?:ガイドライン|ルール)(?!上)|\b(?:these|this|the|our|city's) (?:[a-z]+ )?(?:rules|guidelines?)\b"
 )
 
 # What a service made is a 生成物 (the heading of 6: 職員が生成物を利用する際の注意事項), whichever spelling
@@ -70,6 +70,17 @@ def _made_by_a_service(question: str, synonyms: Synonyms) -> bool:
 # 「入れても問題ない?」「貼っても問題ないでしょうか」: the ending asks for permission (intents.yaml); its 問題 is
 # no trouble (障害・問題 of 7-1(6)), so it is not read as a word of the question.
 _VERDICT = re.compile(r"(?:は|も|って)?問題(?:ない|なし|ありません)(?=です|でしょう|か|の|よね|\?|？|。|$)")
+
+# The endings of English contractions I'm and we'd/I'd are read as words of their own by the analyser, and
+# the letters m and d are terms of the rules (様式1's mアカウント): they say nothing of a question's topic.
+# ('s stays: the vocabulary has phrases such as "someone else's text", and s is no term of the rules.)
+_CONTRACTION = re.compile(r"(?<=[a-z])['’][md]\b")
+
+
+def without_contractions(question: str) -> str:
+    """``question`` (normalised) without the endings of the contractions I'm, I'd: i'm an alt -> i an alt."""
+    return _CONTRACTION.sub("", question)
+
 
 # 「子育て支援課です。」「広報課。」: who is asking, not what about (課 would match every procedure).
 _OFFICE = r"[^。、?？!！\s]{1,20}?(?:課|係|室|部|局|センター|担当|所|館)"
@@ -115,7 +126,7 @@ def analyse(question: str, synonyms: Synonyms, known: AbstractSet[str] | None = 
     """``known``: the guideline's terms; a staff word qualified by a noun outside them keeps its own
     sense (_qualified_elsewhere)."""
     concepts: list[dict[str, float]] = []
-    segments = synonyms.segments(_VERDICT.sub("、", question), known or frozenset())
+    segments = synonyms.segments(_VERDICT.sub("、", without_contractions(question)), known or frozenset())
     own_sense = _qualified_elsewhere(segments, known) if known is not None else set()
     segments = [(words, "" if k in own_sense else target) for k, (words, target) in enumerate(segments)]
     for k, (words, target) in enumerate(segments):

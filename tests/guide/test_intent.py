@@ -100,8 +100,11 @@ def test_what_to_do_or_whom_to_ask_is_no_permission_question(intents):
 def test_whom_to_ask_is_answered_where_the_rules_name_someone_to_go_to(guide):
     roles = dict(zip((leaf.id for leaf in guide.index.leaves), guide.index._roles, strict=True))
     # 4章 「問い合わせ先は」, 2章4 「所属長に確認の上」, 7-1(6)/7-2(3) 「…へ速やかに報告を行い」; not
-    # 6-2(2) 「データ出典元に十分に確認を行う」 (a source is no one to ask).
-    assert {i for i, r in roles.items() if "contact" in r} == {"2章4", "2章7-1(6)", "2章7-2(3)", "4章"}
+    # 6-2(2) 「データ出典元に十分に確認を行う」 (a source is no one to ask). 6-6 「…に報告をすること」, and the
+    # report forms submitted (7-1(5), 7-2(2) 「…報告書を提出すること」) say where a report goes too.
+    assert {i for i, r in roles.items() if "contact" in r} == {
+        "2章4", "2章6-6", "2章7-1(5)", "2章7-1(6)", "2章7-2(2)", "2章7-2(3)", "4章"
+    }
     ids = [h.section.id for h in guide.search("チャットボットの間違った案内を信じた市民が申請期限を過ぎてしまった。誰に報告すればいい？", 1)]
     assert ids == ["2章7-2(3)"]
 
@@ -206,3 +209,103 @@ def test_a_question_about_entering_data_is_not_answered_by_a_services_uses(guide
     assert {i for i, e in elsewhere.items() if "input" in e} >= {"2章2-1(1)", "2章2-1(2)", "2章2-2(1)", "2章2-2(2)"}
     question = "給与データをExcel関数で集計する方法をChatGPTに聞くとき、実データを貼ってもいい?"
     assert guide.search(question)[0].section.id == "2章5-1(1)"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "チャットGPTにうっかり市民の住所入りの文章を入れてしまいました。どうしたらいいですか",
+        "GPTに入れちゃいけないものを入れちゃったかも…どこに報告?",
+        "Someone in my section may have leaked internal data through ChatGPT. Who do we report it to, and is there a form?",
+    ],
+)
+def test_a_question_telling_of_an_accident_asks_what_to_do_now(intents, guide, question):
+    # What was done wrong (入力 of 個人情報) is not what is asked: 2章5-1(1) came first.
+    wanted = asked(intents, normalize(question))
+    assert "incident" in wanted and "input" not in wanted
+    assert guide.search(question)[0].section.id == "2章7-1(6)"
+
+
+def test_questions_before_the_fact_are_no_incident(intents):
+    # A story told in the past, then what to do or whom to tell: an incident too.
+    # And a problem put as a case (問題が起きたら, トラブったら): what the rules say to do when one arises.
+    for question in ("ChatGPTで問題が起きたらどうする?", "チャットボットで不具合が起きたときの対応は?", "GPT使ってトラブったら?"):
+        assert "incident" in asked(intents, normalize(question))
+    assert "incident" in asked(intents, normalize("チャットボットの回答がおかしいと市民から苦情が来た。課としてどう動けばいい?"))
+    for question in (
+        "入れた情報ってよそに漏れたりしないの?",
+        "AIに仕事を丸ごと任せてしまっていいの?",
+        "名簿を入れてもいい?",
+        "GPTで作ったら条件が違っていました。どう扱えばいいですか",
+        "AIがデタラメな経歴を書いてきた。それを使っちゃったらどうなる?",
+    ):
+        assert "incident" not in asked(intents, normalize(question))
+
+
+def test_english_words_are_read_whole(intents):
+    # ng (NG, no good) inside harming, apply to (staff) as scope, a word between this and guideline.
+    assert "permission" not in asked(intents, normalize("What if false information ends up harming residents?"))
+    assert "procedure" not in asked(intents, normalize("Does this guideline apply to part-time staff?"))
+    assert "procedure" in asked(intents, normalize("How does our section apply to start using ChatGPT?"))
+    assert "contact" in asked(intents, normalize("Who needs to be told?"))
+    assert "rules" in asked(intents, normalize("Does this AI guideline apply to me?"))
+
+
+def test_what_a_service_is_based_on_or_can_do_is_no_definition(intents):
+    # 「何の情報をもとに答えてる」 asks what the chatbot answers from (基本情報), not what the word means.
+    for question in ("総合案内チャットボットって何の情報をもとに答えてるんですか?", "ChatGPTってどういうことができるツールなの?"):
+        wanted = asked(intents, normalize(question))
+        assert "about" in wanted and "definition" not in wanted
+    assert "definition" in asked(intents, normalize("生成AIってどういうこと?"))
+
+
+def test_whether_to_report_somewhere_asks_whom_to_report_to(intents, guide):
+    # 「どこかに報告」: somewhere; 「どこまで確認」: how far to check, nobody to go to. 2章7-1(5) 「報告書を提出する
+    # こと」 and 2章6-6 「…に報告をすること」 say where a report goes as 7-1(6) 「…へ速やかに報告を行い」 does.
+    assert "contact" in asked(intents, normalize("うまく使えた事例ってどこかに報告するの?"))
+    assert "contact" not in asked(intents, normalize("AIの答えはどこまで確認が必要?"))
+    assert "form" in asked(intents, normalize("報告書はどんな項目を埋めればいいの"))
+    roles = dict(zip((leaf.id for leaf in guide.index.leaves), guide.index._roles, strict=True))
+    assert all("contact" in roles[section] for section in ("2章7-1(5)", "2章6-6", "2章7-1(6)"))
+
+
+def test_whether_what_came_out_must_be_checked(intents, guide):
+    # 2章6-1 「正確で信頼できる情報源と照合し、必ず根拠や裏付けを確認すること」 answers it.
+    for question in ("GTPで調べた法律の条文番号、いちいち裏取りしないとダメ?", "AIの答えって鵜呑みにしていい?", "Do I need to fact-check it?"):
+        assert "verify" in asked(intents, normalize(question))
+    assert "verify" not in asked(intents, normalize("入力していいか迷ったら誰に確認?"))
+    roles = dict(zip((leaf.id for leaf in guide.index.leaves), guide.index._roles, strict=True))
+    assert {i for i, r in roles.items() if "verify" in r} == {"2章6-1"}
+
+
+def test_what_may_be_entered_is_not_answered_by_the_list_of_uses(guide):
+    # 2章2-1(2) 活用方法 lists the tasks ChatGPT may be used for; whether a resident's details may go in is 2章5-1(1).
+    elsewhere = dict(zip((leaf.id for leaf in guide.index.leaves), guide.index._elsewhere, strict=True))
+    assert {i for i, e in elsewhere.items() if "input" in e} >= {"2章2-1(2)", "2章2-2(2)", "2章6-1"}
+    question = "A resident sent us a complaint email with their name and phone number. Can I paste it into ChatGPT?"
+    assert guide.search(question)[0].section.id == "2章5-1(1)"
+
+
+def test_whether_something_is_allowed_in_other_words(intents):
+    for question in ("ChatGPTに叩き台を作らせるのは認められていますか", "税情報をAIに入れて集計させるのは可能ですか"):
+        assert "permission" in asked(intents, normalize(question))
+
+
+def test_a_risk_is_answered_by_the_risks_not_by_the_prohibitions(intents, guide):
+    question = "入力した内容が外に漏れる心配ってあるの?"
+    assert asked(intents, normalize(question)) == {"risk"}
+    ids = [h.section.id for h in guide.search(question, 3)]
+    assert "2章3-1(3)" in ids and "2章5-1(3)" not in ids
+
+
+def test_a_question_asking_to_enter_and_about_the_risk_keeps_the_rule(intents, guide):
+    question = "住民の名簿をChatGPTに入れても大丈夫?漏れたりしない?"
+    assert {"input", "permission", "risk"} <= asked(intents, normalize(question))
+    assert guide.search(question)[0].section.id == "2章5-1(1)"
+
+
+def test_nande_of_nandesu_asks_no_reason(intents):
+    # なんで (why) is not the なんで of なんですか (what is) nor of どうなんでしょう (how about).
+    for question in ("会話型AIってなんですか", "研修って受けなきゃダメなんですか", "ロゴを入れるのはどうなんでしょう"):
+        assert "risk" not in asked(intents, normalize(question))
+    assert "risk" in asked(intents, normalize("毎回答えが違う。なんで?"))

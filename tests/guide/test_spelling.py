@@ -3,7 +3,7 @@ lemmas for other spellings of a word, katakana names however the analyser cuts t
 
 from __future__ import annotations
 
-from policy.guide.query import analyse, without_introduction
+from policy.guide.query import analyse, without_contractions, without_introduction
 from policy.guide.terms import terms
 
 
@@ -154,3 +154,11 @@ def test_an_ending_asking_for_permission_is_no_word_of_the_question(guide):
 def test_a_compound_of_a_service_and_making_is_its_output(guide):
     concepts = analyse("ai作成の文章をhpに載せるとき", guide.index.synonyms, guide.index._words.idf.keys()).concepts
     assert any("生成物" in c for c in concepts)
+
+
+def test_english_contractions_leave_no_stray_letters(guide):
+    # m of I'm is a term of 様式1 (mアカウント); 's stays for phrases such as "someone else's text".
+    assert without_contractions("i'm an alt and i’d like to know") == "i an alt and i like to know"
+    assert without_contractions("someone else's text") == "someone else's text"
+    weights = analyse("i'm an alt", guide.index.synonyms).weights
+    assert "m" not in weights

@@ -81,6 +81,8 @@ def test_the_longest_word_wins_and_latin_words_match_whole(synonyms):
         ("AI replies to residents", "回答"),  # reply: replies, replied
         ("it replied wrongly", "回答"),
         ("AI replies to residents", "市民"),
+        ("A resident sent us a complaint", "市民"),
+        ("if AI output harms citizens", "住民"),
     ],
 )
 def test_english_words_match_in_any_regular_inflection(synonyms, question, expected):
