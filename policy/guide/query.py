@@ -26,6 +26,8 @@ _QUOTED = re.compile(r"[「『\"“](.+?)[」』\"”]")
 _END = "?？。.!！ 、,"
 # The subject a question puts before って/とは; what follows may be any wording of the question.
 _TOPIC = re.compile(r"([^、。?？!！]+?)(?:って|とは)")
+# 「生成系AIの定義って何?」「パブリシティ権の意味とは」: the subject is what comes before の定義/の意味.
+_TOPIC_FRAME = re.compile(r"(?:の|って)(?:定義|意味)$")
 
 
 # The rules name themselves 本ガイドライン (1章1-1, 1章3, 5章 …), 本ルール (4章) and, on the cover,
@@ -77,6 +79,19 @@ _VERDICT = re.compile(r"(?:は|も|って)?問題(?:ない|なし|ありませ�
 _CONTRACTION = re.compile(r"(?<=[a-z])['’][md]\b")
 
 
+# 「どこの部署なんですか」「どうなんでしょう」: the なんで of なんです/なんでしょう is no なんで (why), so it is no
+# word of the vocabulary (目的); read as なのです.
+_NANDESU = re.compile(r"(?<=な)んで(?=す|しょ)")
+
+# 「どういうことができるツールなの?」「何が得意なツール?」「どんなサービス?」: the kind of thing a question asking what
+# a service is puts after its question word is no topic of its own (ツール is 2章3-1(6)'s and 2章4's word for
+# the service; that a question calls ChatGPT a tool says nothing of which rule it asks for). サービス stays:
+# it is 基本情報's own word (会話型AIサービス).
+_KIND_OF_THING = re.compile(
+    r"(?:(?<=どういう)|(?<=どのような)|(?<=どんな)|(?<=得意な)|(?<=苦手な)|(?<=できる))(?:ツール|システム|アプリ)(?=なの|なん|です|って|か|\?|？|$)"
+)
+
+
 def without_contractions(question: str) -> str:
     """``question`` (normalised) without the endings of the contractions I'm, I'd: i'm an alt -> i an alt."""
     return _CONTRACTION.sub("", question)
@@ -126,7 +141,8 @@ def analyse(question: str, synonyms: Synonyms, known: AbstractSet[str] | None = 
     """``known``: the guideline's terms; a staff word qualified by a noun outside them keeps its own
     sense (_qualified_elsewhere)."""
     concepts: list[dict[str, float]] = []
-    segments = synonyms.segments(_VERDICT.sub("、", without_contractions(question)), known or frozenset())
+    plain = _KIND_OF_THING.sub("", _NANDESU.sub("の", _VERDICT.sub("、", without_contractions(question))))
+    segments = synonyms.segments(plain, known or frozenset())
     own_sense = _qualified_elsewhere(segments, known) if known is not None else set()
     segments = [(words, "" if k in own_sense else target) for k, (words, target) in enumerate(segments)]
     for k, (words, target) in enumerate(segments):
@@ -158,9 +174,20 @@ def analyse(question: str, synonyms: Synonyms, known: AbstractSet[str] | None = 
     quoted = [normalize(q) for q in _QUOTED.findall(question)]
     whole = normalize(question).rstrip(_END)
     phrases = tuple(p for p in [*quoted, whole] if len(p) >= MIN_PHRASE)
-    topic = _TOPIC.match(whole)
+    topic = _topic(whole, synonyms)
     core = _core(whole, synonyms.frames)
-    return Query(text, tuple(concepts), phrases, core, tuple(quoted), topic.group(1) if topic else "")
+    return Query(text, tuple(concepts), phrases, core, tuple(quoted), topic)
+
+
+def _topic(whole: str, synonyms: Synonyms) -> str:
+    """What a question puts before って/とは, less の定義/の意味; a staff word for one word of the rules is
+    that word (「生成系AIの定義って何?」 -> 生成ai, the title of 用語(※4))."""
+    match = _TOPIC.match(whole)
+    if match is None:
+        return ""
+    topic = _TOPIC_FRAME.sub("", match.group(1))
+    target = synonyms.replacements.get(topic, "")
+    return target if target and " " not in target else topic
 
 
 def _qualified_elsewhere(segments: list[tuple[str, str]], known: AbstractSet[str]) -> set[int]:

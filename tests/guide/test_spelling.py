@@ -4,7 +4,7 @@ lemmas for other spellings of a word, katakana names however the analyser cuts t
 from __future__ import annotations
 
 from policy.guide.query import analyse, without_contractions, without_introduction
-from policy.guide.terms import terms
+from policy.guide.terms import normalize, terms
 
 
 def test_a_word_spelt_in_hiragana_is_read_as_the_rules_word(guide):
@@ -162,3 +162,30 @@ def test_english_contractions_leave_no_stray_letters(guide):
     assert without_contractions("someone else's text") == "someone else's text"
     weights = analyse("i'm an alt", guide.index.synonyms).weights
     assert "m" not in weights
+
+
+def _terms_of(guide, question: str) -> set[str]:
+    concepts = analyse(normalize(question), guide.index.synonyms, guide.index._words.idf.keys()).concepts
+    return {t for c in concepts for t in c}
+
+
+def test_nande_of_nandesu_is_no_word_for_a_purpose(guide):
+    # The なんで of 「…部署なんですか」 is no なんで (why -> 目的), so 1章3 目的 does not answer who made the rules.
+    assert "目的" not in _terms_of(guide, "作ってるのはどこの部署なんですか")
+    assert "目的" in _terms_of(guide, "なんで禁止なの?")
+
+
+def test_the_kind_of_thing_a_what_is_question_names_is_no_topic(guide):
+    # 「どういうことができるツール?」 asks what ChatGPT is; ツール is 2章3-1(6)'s word (自動応答のためのツール).
+    assert "ツール" not in _terms_of(guide, "ChatGPTってどういうことができるツールなの?")
+    assert "ツール" in _terms_of(guide, "ChatGPTは補助的なツールとして使うの?")
+    # サービス is 基本情報's own word (会話型AIサービス) and stays.
+    assert "サービス" in _terms_of(guide, "ChatGPTってどういうサービス?")
+    for question in ("そもそもChatGPTってどういうことができるツールなの?", "ChatGPTってそもそも何が得意なツール?"):
+        assert guide.search(question)[0].section.id == "2章2-1(1)"
+
+
+def test_a_definition_asked_as_the_definition_of_a_word_gets_its_glossary_entry(guide):
+    # 「Xの定義って何?」: the topic is X, in the rules' word (生成系AI -> 生成AI, the title of 用語(※4)).
+    assert analyse(normalize("生成系AIの定義って何?"), guide.index.synonyms).topic == "生成ai"
+    assert guide.search("生成系AIの定義って何?ふつうのAIと何がちがうの")[0].section.id == "用語(※4)"

@@ -116,3 +116,9 @@ def test_bad_data_stops_loading_with_file_and_line(tmp_path, body, message):
     with pytest.raises(RuleDataError, match=message) as error:
         load_synonyms(_write(tmp_path, body))
     assert "synonyms.yaml" in str(error.value)
+
+
+def test_what_is_not_so_is_false(synonyms):
+    # 実際にはない経歴 is the 虚偽 of 2章6-2(3), as 実在しない/ありもしない are.
+    assert "虚偽" in synonyms.expand("実際にはない経歴が書いてあった")
+    assert "虚偽" not in synonyms.expand("実際に使ってみた")
