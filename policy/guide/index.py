@@ -221,9 +221,9 @@ class GuideIndex:
         self._chars = _Bm25(char_docs)
         self._readings = Readings([*self._words.idf, *synonyms.replacements])
         # The words an intent's question is about (intents.yaml ``terms``), as the index reads them.
-        self._intent_terms = {
-            i.name: dict.fromkeys(self._terms(" ".join(i.terms)), INTENT_TERMS_WEIGHT) for i in self.intents if i.terms
-        }
+        self._intent_terms = [
+            (i, dict.fromkeys(self._terms(" ".join(i.terms)), INTENT_TERMS_WEIGHT)) for i in self.intents if i.terms
+        ]
 
     def _restated_only(self, body: str) -> frozenset[str]:
         """Terms ``body`` has only in the clauses restating another section (_RESTATED)."""
@@ -285,7 +285,7 @@ class GuideIndex:
         question = without_introduction(normalize(question))
         query = analyse(self._readings.respell(question), self.synonyms, self._words.idf.keys())
         wanted = asked(self.intents, normalize(question))
-        told = [terms for name, terms in self._intent_terms.items() if name in wanted]
+        told = [terms for intent, terms in self._intent_terms if intent.tells(wanted)]
         if told:
             query = replace(query, concepts=(*query.concepts, *told))
         weights = query.weights

@@ -32,6 +32,13 @@ class Intent:
     # Words of the rules that a question showing this intent is about, whatever its own words: 「うっかり入れて
     # しまいました」 tells of a 問題 that has 発生, and asks what the rules say to do then (報告).
     terms: tuple[str, ...] = ()
+    # Intents of which the question must show one too for ``terms`` to be read (none: always): 「確認しなきゃダメ?」
+    # is about the check of 2章6-1 (照合, 裏付け) when it asks about what came out (output), not about 利用規約.
+    terms_with: frozenset[str] = frozenset()
+
+    def tells(self, wanted: frozenset[str]) -> bool:
+        """Whether a question showing the intents ``wanted`` (this one among them) is about ``terms``."""
+        return bool(self.terms) and self.name in wanted and (not self.terms_with or bool(self.terms_with & wanted))
 
     def answers(self, text: str, headings: str) -> bool:
         return bool(
@@ -58,7 +65,7 @@ def load_intents(path: Path = INTENTS_PATH) -> tuple[Intent, ...]:
     for item in require(data, "intents", list):
         if not isinstance(item, Node):
             raise RuleDataError(f"{data.where('intents')}: intents の要素はマッピングにしてください: {item!r}")
-        unknown = set(item) - {"name", "question", "text", "heading", "elsewhere", "replaces", "terms"}
+        unknown = set(item) - {"name", "question", "text", "heading", "elsewhere", "replaces", "terms", "terms_with"}
         if unknown:
             raise RuleDataError(f"{item.where()}: 不明な項目があります: {', '.join(map(str, sorted(unknown)))}")
         question, text, heading, elsewhere = (
@@ -70,12 +77,15 @@ def load_intents(path: Path = INTENTS_PATH) -> tuple[Intent, ...]:
             )
         replaces = frozenset(string_list(item, "replaces"))
         terms = tuple(string_list(item, "terms"))
-        out.append(Intent(require(item, "name", str), question, text, heading, elsewhere, replaces, terms))
+        terms_with = frozenset(string_list(item, "terms_with"))
+        name = require(item, "name", str)
+        out.append(Intent(name, question, text, heading, elsewhere, replaces, terms, terms_with))
     names = {i.name for i in out}
     for intent in out:
-        if intent.replaces - names:
-            missing = ", ".join(sorted(intent.replaces - names))
-            raise RuleDataError(f"{path}: {intent.name} の replaces に未定義の意図があります: {missing}")
+        for key, named in (("replaces", intent.replaces), ("terms_with", intent.terms_with)):
+            if named - names:
+                missing = ", ".join(sorted(named - names))
+                raise RuleDataError(f"{path}: {intent.name} の {key} に未定義の意図があります: {missing}")
     return tuple(out)
 
 

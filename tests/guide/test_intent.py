@@ -309,3 +309,23 @@ def test_nande_of_nandesu_asks_no_reason(intents):
     for question in ("会話型AIってなんですか", "研修って受けなきゃダメなんですか", "ロゴを入れるのはどうなんでしょう"):
         assert "risk" not in asked(intents, normalize(question))
     assert "risk" in asked(intents, normalize("毎回答えが違う。なんで?"))
+
+
+def test_a_check_of_what_came_out_is_the_check_the_rules_require(intents, guide):
+    # 「確認しなきゃダメ?」 about what came out is about 6-1's 照合/裏付け, whatever words ask it; about 利用規約 it is
+    # 6-4's check (terms_with: output).
+    verify = next(i for i in intents if i.name == "verify")
+    question = "GPTが出した数字とか法律の条文、確認しなきゃダメ?"
+    assert verify.tells(asked(intents, normalize(question)))
+    assert guide.search(question)[0].section.id == "2章6-1"
+    assert guide.search("GPTが出してきた数字、そのまま会議資料に使っていい?裏どりいる?")[0].section.id == "2章6-1"
+    rules = "ChatGPTの利用規約って確認しないといけない?"
+    assert "verify" in asked(intents, normalize(rules)) and not verify.tells(asked(intents, normalize(rules)))
+    assert guide.search(rules)[0].section.id == "2章6-4"
+
+
+def test_terms_with_names_known_intents(tmp_path):
+    path = tmp_path / "intents.yaml"
+    path.write_text("intents:\n  - name: x\n    question: ['a']\n    text: ['a']\n    terms: [b]\n    terms_with: [y]\n", encoding="utf-8")
+    with pytest.raises(RuleDataError, match="terms_with"):
+        load_intents(path)
