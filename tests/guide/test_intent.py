@@ -329,3 +329,12 @@ def test_terms_with_names_known_intents(tmp_path):
     path.write_text("intents:\n  - name: x\n    question: ['a']\n    text: ['a']\n    terms: [b]\n    terms_with: [y]\n", encoding="utf-8")
     with pytest.raises(RuleDataError, match="terms_with"):
         load_intents(path)
+
+
+def test_the_providers_duties_are_not_the_staffs_procedures_of_use(intents, guide):
+    # 2章7-2(2) (staff share a use case, DX推進課 周知) and 3章1-1(5) (the provider reviews and tells users) both
+    # speak of 周知 and the chatbot; asked as the provider, 2章7's procedures of use are elsewhere.
+    question = "チャットボットのやりとりを見返して、便利な使い方とか問題点を利用者に知らせるのって、提供する側の仕事になってる?"
+    assert "provider" in asked(intents, normalize(question))
+    assert guide.search(question)[0].section.id == "3章1-1(5)"
+    assert guide.search("チャットボットでいい使い方を見つけたら報告するの?")[0].section.id == "2章7-2(2)"
