@@ -71,6 +71,9 @@ def test_a_question_on_one_service_is_not_answered_by_the_twin_section_on_the_ot
     # 2章7-1 (ChatGPT) and 2章7-2 (the chatbot) have the same titles: 活用方法の管理と周知.
     assert guide.search("ChatGPTでうまく使えた事例ってどこかに報告するの?")[0].section.id in {"2章7-1(5)", "様式2"}
     assert guide.search("チャットボットでうまく使えた事例の報告は?")[0].section.id in {"2章7-2(2)", "様式4"}
+    # Only 2章2-1(2)'s uses of ChatGPT name Excel; asked of the chatbot, its own uses (2章2-2(2)) answer.
+    assert guide.search("総合案内チャットボットでエクセルの数式を作ってもいいの?")[0].section.id == "2章2-2(2)"
+    assert guide.search("ChatGPTでエクセルの数式を作ってもいいの?")[0].section.id == "2章2-1(2)"
 
 
 def test_a_mapped_word_keeps_its_compound_with_an_affix(guide):
