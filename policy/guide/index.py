@@ -74,6 +74,8 @@ REFERENCE_WEIGHT = 0.5
 # The words of the rules an intent's question is about (intents.yaml ``terms``), as one concept of the
 # question weighing this much a term.
 INTENT_TERMS_WEIGHT = 1.0
+# The fewest characters of a form's title, less its service, that name it in a question (障害発生報告書).
+MIN_OWN_NAME = 5
 # Weights fitted on questions.jsonl + questions-extra.jsonl only; questions-holdout-2.jsonl measures.
 
 
@@ -179,6 +181,9 @@ class GuideIndex:
         # チャットボット), and the ones each section's headings are about (2章2-1 ChatGPTの機能 …).
         self._services = frozenset(n for t in self._texts if _SCOPE.search(t) for n in _QUOTED_NAME.findall(t))
         referred = self._referred_services(tree)
+        # What a supporting section's title names less the service it belongs to (様式3 ChatGPT障害発生報告書 ->
+        # 障害発生報告書): a question asking for its kind of answer (a form) by that name asks for it.
+        self._own_names = [self._own_name(title) if support else "" for title, support in zip(self._titles, self._support, strict=True)]
         self._about: list[frozenset[str]] = []
         word_docs: list[Counter[str]] = []
         char_docs: list[Counter[str]] = []
@@ -227,6 +232,13 @@ class GuideIndex:
         self._intent_terms = [
             (i, dict.fromkeys(self._terms(" ".join(i.terms)), INTENT_TERMS_WEIGHT)) for i in self.intents if i.terms
         ]
+
+    def _own_name(self, title: str) -> str:
+        """``title`` less the city's and a service's name before it; empty when that leaves too little to name it."""
+        name = title.removeprefix("松戸市")
+        for service in sorted(self._services, key=len, reverse=True):
+            name = name.removeprefix(service)
+        return name if name != title and len(name) >= MIN_OWN_NAME else ""
 
     def _restated_only(self, body: str) -> frozenset[str]:
         """Terms ``body`` has only in the clauses restating another section (_RESTATED)."""
@@ -287,7 +299,8 @@ class GuideIndex:
         """The best leaves for ``question``, best first; empty when nothing matches."""
         question = without_introduction(normalize(question))
         query = analyse(self._readings.respell(question), self.synonyms, self._words.idf.keys())
-        wanted = asked(self.intents, normalize(question))
+        asked_text = normalize(question)
+        wanted = asked(self.intents, asked_text)
         told = [terms for intent, terms in self._intent_terms if intent.tells(wanted)]
         if told:
             query = replace(query, concepts=(*query.concepts, *told))
@@ -341,6 +354,7 @@ class GuideIndex:
             # for a definition) that puts its title before って/とは asks for it, however it goes on.
             titled = not self._pointer[i] and (
                 _names(query.core, self._titles[i])
+                or bool(self._own_names[i] and wanted & self._addressed[i] and self._own_names[i] in asked_text)
                 or self._titles[i] in query.quoted
                 or bool(query.topic and wanted & self._addressed[i] and _names(query.topic, self._titles[i]))
             )

@@ -338,3 +338,13 @@ def test_the_providers_duties_are_not_the_staffs_procedures_of_use(intents, guid
     assert "provider" in asked(intents, normalize(question))
     assert guide.search(question)[0].section.id == "3章1-1(5)"
     assert guide.search("チャットボットでいい使い方を見つけたら報告するの?")[0].section.id == "2章7-2(2)"
+
+
+def test_a_form_asked_for_by_its_own_name_comes_first(intents, guide):
+    # 様式3's title less its service (ChatGPT障害発生報告書 -> 障害発生報告書) names it; 2章7-1(6) only mentions it.
+    assert guide.search("障害発生報告書の記入項目おしえて")[0].section.id == "様式3"
+    question = "チャットボット活用事例報告書、想定活用頻度とか内線番号も書くの?"
+    assert "form" in asked(intents, normalize(question))
+    assert guide.search(question)[0].section.id == "様式4"
+    # Not asking for the form itself, the rule that mentions it stays first.
+    assert guide.search("障害発生報告書はいつ出すの?")[0].section.id != "様式3"
