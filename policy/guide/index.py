@@ -183,7 +183,9 @@ class GuideIndex:
         referred = self._referred_services(tree)
         # What a supporting section's title names less the service it belongs to (様式3 ChatGPT障害発生報告書 ->
         # 障害発生報告書): a question asking for its kind of answer (a form) by that name asks for it.
-        self._own_names = [self._own_name(title) if support else "" for title, support in zip(self._titles, self._support, strict=True)]
+        self._own_names = [
+            self._own_name(title) if support else "" for title, support in zip(self._titles, self._support, strict=True)
+        ]
         self._about: list[frozenset[str]] = []
         word_docs: list[Counter[str]] = []
         char_docs: list[Counter[str]] = []

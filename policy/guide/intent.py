@@ -72,9 +72,7 @@ def load_intents(path: Path = INTENTS_PATH) -> tuple[Intent, ...]:
             _pattern(item, key) for key in ("question", "text", "heading", "elsewhere")
         )
         if question is None or (text is None and heading is None and elsewhere is None):
-            raise RuleDataError(
-                f"{item.where()}: question と、text・heading・elsewhere の少なくとも一つが必要です"
-            )
+            raise RuleDataError(f"{item.where()}: question と、text・heading・elsewhere の少なくとも一つが必要です")
         replaces = frozenset(string_list(item, "replaces"))
         terms = tuple(string_list(item, "terms"))
         terms_with = frozenset(string_list(item, "terms_with"))

@@ -52,7 +52,9 @@ _MADE = (
     r"| (?:came up with|wrote|made|created|generated|produced|gave|suggested|drafted|returned)\b"
 )
 # "created with AI", "written by ChatGPT", "made using generative AI": the English participle before the service.
-_MADE_WITH = r"\b(?:created|made|written|generated|produced|drafted|composed|designed) (?:by|with|using|in) (?:an? |the )?"
+_MADE_WITH = (
+    r"\b(?:created|made|written|generated|produced|drafted|composed|designed) (?:by|with|using|in) (?:an? |the )?"
+)
 _made_patterns: WeakKeyDictionary[Synonyms, re.Pattern[str] | None] = WeakKeyDictionary()
 
 

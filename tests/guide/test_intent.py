@@ -348,3 +348,12 @@ def test_a_form_asked_for_by_its_own_name_comes_first(intents, guide):
     assert guide.search(question)[0].section.id == "様式4"
     # Not asking for the form itself, the rule that mentions it stays first.
     assert guide.search("障害発生報告書はいつ出すの?")[0].section.id != "様式3"
+
+
+def test_what_a_service_learns_from_is_no_definition(intents, guide):
+    # 「…って何の情報を覚えてる」 asks what the chatbot answers from (2章2-1(1) 基本情報: 公式ホームページの情報を学習).
+    question = "総合案内チャットボットって何の情報を覚えて答えてるの?"
+    assert "definition" not in asked(intents, normalize(question))
+    assert guide.search(question)[0].section.id == "2章2-2(1)"
+    for meaning in ("パブリシティ権って何のこと?", "ブレストってなに?"):
+        assert "definition" in asked(intents, normalize(meaning))
