@@ -122,3 +122,9 @@ def test_what_is_not_so_is_false(synonyms):
     # 実際にはない経歴 is the 虚偽 of 2章6-2(3), as 実在しない/ありもしない are.
     assert "虚偽" in synonyms.expand("実際にはない経歴が書いてあった")
     assert "虚偽" not in synonyms.expand("実際に使ってみた")
+
+
+def test_what_the_rules_aim_at_is_their_purpose(synonyms):
+    # 狙い/ねらい/趣旨 are 目的 (1章3); 狙われる (being targeted) is not.
+    assert "目的" in synonyms.expand("このルールの狙いってなに")
+    assert "目的" not in synonyms.expand("標的型攻撃で狙われるのが心配")
