@@ -94,6 +94,13 @@ _KIND_OF_THING = re.compile(
 )
 
 
+# 「係長から…要約しといてって言われた」「課長に頼まれて」: who gave the task says where it came from, not what the
+# question asks (所属長 is the word of 2章4's permission and 2章7-1(6)'s report); 「係長に言わないで」 stays.
+_TASKED_BY = re.compile(
+    r"(?:係長|課長|部長|室長|所長|上司|所属長|先輩|同僚)(?:から|に)(?=[^。?？]{0,40}?(?:言われ|頼まれ|指示され|依頼され|任され))"
+)
+
+
 def without_contractions(question: str) -> str:
     """``question`` (normalised) without the endings of the contractions I'm, I'd: i'm an alt -> i an alt."""
     return _CONTRACTION.sub("", question)
@@ -143,7 +150,8 @@ def analyse(question: str, synonyms: Synonyms, known: AbstractSet[str] | None = 
     """``known``: the guideline's terms; a staff word qualified by a noun outside them keeps its own
     sense (_qualified_elsewhere)."""
     concepts: list[dict[str, float]] = []
-    plain = _KIND_OF_THING.sub("", _NANDESU.sub("の", _VERDICT.sub("、", without_contractions(question))))
+    plain = _VERDICT.sub("、", without_contractions(question))
+    plain = _TASKED_BY.sub("", _KIND_OF_THING.sub("", _NANDESU.sub("の", plain)))
     segments = synonyms.segments(plain, known or frozenset())
     own_sense = _qualified_elsewhere(segments, known) if known is not None else set()
     segments = [(words, "" if k in own_sense else target) for k, (words, target) in enumerate(segments)]
