@@ -357,3 +357,9 @@ def test_what_a_service_learns_from_is_no_definition(intents, guide):
     assert guide.search(question)[0].section.id == "2章2-2(1)"
     for meaning in ("パブリシティ権って何のこと?", "ブレストってなに?"):
         assert "definition" in asked(intents, normalize(meaning))
+
+
+def test_doing_a_task_with_the_ai_is_entering_its_material(intents):
+    # 「GPTでやっていい?」「AIで処理して」: the material of the task goes into the AI.
+    for question in ("この名簿の整理、GPTでやって問題ない?", "AIで処理していい?"):
+        assert "input" in asked(intents, normalize(question))
