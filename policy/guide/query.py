@@ -37,7 +37,7 @@ _TOPIC_FRAME = re.compile(r"(?:の|って)(?:定義|意味)$")
 SELF_TERMS = ("本ガイドライン", "本ルール", "利活用ルール")
 SELF_WEIGHT = 1.0
 _SELF = re.compile(
-    r"(?:^|(?<=[^一-龥ァ-ヺa-z0-9]))(?:ガイドライン|ルール)(?!上)|\b(?:these|this|the|our|city's) (?:[a-z]+ )?(?:rules|guidelines?)\b"
+    r"(?:^|(?<=[^一-龥ァ-ヺa-z0-9]))(?:ガイドライン|ルール)(?!上)|\b(?:these|this|the|our|city's) (?:[a-z]+ )?(?:rules|rulebook|guidelines?)\b"
 )
 
 # What a service made is a 生成物 (the heading of 6: 職員が生成物を利用する際の注意事項), whichever spelling

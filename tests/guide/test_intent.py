@@ -363,3 +363,15 @@ def test_doing_a_task_with_the_ai_is_entering_its_material(intents):
     # 「GPTでやっていい?」「AIで処理して」: the material of the task goes into the AI.
     for question in ("この名簿の整理、GPTでやって問題ない?", "AIで処理していい?"):
         assert "input" in asked(intents, normalize(question))
+
+
+def test_english_questions_name_the_provider_and_the_rulebook(intents, guide):
+    # Running the chatbot is the provider's side; "our city's AI rulebook" names these rules.
+    question = "As the team running the city's chatbot, are we supposed to keep track of new attack techniques against the model?"
+    assert "provider" in asked(intents, normalize(question))
+    assert guide.search(question)[0].section.id == "3章1-1(4)"
+    rulebook = "Which national guidelines was our city's AI rulebook modeled on?"
+    assert "rules" in asked(intents, normalize(rulebook))
+    assert guide.search(rulebook)[0].section.id == "1章1-1"
+    # An attack on a person is no attack on the system (3章1-1(4)).
+    assert guide.search("Could ChatGPT write something that attacks a real person?")[0].section.id != "3章1-1(4)"
