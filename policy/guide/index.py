@@ -235,6 +235,14 @@ class GuideIndex:
             (i, dict.fromkeys(self._terms(" ".join(i.terms)), INTENT_TERMS_WEIGHT)) for i in self.intents if i.terms
         ]
 
+    def _asks_for(self, i: int, wanted: AbstractSet[str], topic: str) -> bool:
+        """Whether a question showing ``wanted`` about ``topic`` asks for the kind of answer leaf ``i``'s headings
+        address (用語解説 for a definition); or, asking what a thing is (about), for its glossary entry when the
+        thing is none of the services the rules describe under 基本情報 (「クロードハイクってどんなAI?」)."""
+        if wanted & self._addressed[i]:
+            return True
+        return "about" in wanted and self._support[i] == "用語" and not any(s in topic for s in self._services)
+
     def _own_name(self, title: str) -> str:
         """``title`` less the city's and a service's name before it; empty when that leaves too little to name it."""
         name = title.removeprefix("松戸市")
@@ -358,7 +366,7 @@ class GuideIndex:
                 _names(query.core, self._titles[i])
                 or bool(self._own_names[i] and wanted & self._addressed[i] and self._own_names[i] in asked_text)
                 or self._titles[i] in query.quoted
-                or bool(query.topic and wanted & self._addressed[i] and _names(query.topic, self._titles[i]))
+                or bool(query.topic and self._asks_for(i, wanted, query.topic) and _names(query.topic, self._titles[i]))
             )
             exact = titled or (not self._pointer[i] and any(p in self._texts[i] for p in query.phrases))
             if score <= 0 and not exact:

@@ -25,7 +25,7 @@ _NUMBER = re.compile(r"(?: ?(?:level|class|category) ?| )?(\d{1,2})(?!\d)")
 _QUOTED = re.compile(r"[「『\"“](.+?)[」』\"”]")
 _END = "?？。.!！ 、,"
 # The subject a question puts before って/とは; what follows may be any wording of the question.
-_TOPIC = re.compile(r"([^、。?？!！]+?)(?:って|とは)")
+_TOPIC = re.compile(r"([^、。?？!！]+?)(?:って|とは|の特徴)")
 # 「生成系AIの定義って何?」「パブリシティ権の意味とは」: the subject is what comes before の定義/の意味.
 _TOPIC_FRAME = re.compile(r"(?:の|って)(?:定義|意味)$")
 
@@ -139,7 +139,7 @@ class Query:
     phrases: tuple[str, ...]  # quoted parts and the whole question, to find verbatim
     core: str  # the question without 「とは」「って何」…
     quoted: tuple[str, ...] = ()  # the parts in 「」 or quotes, normalised
-    topic: str = ""  # what comes before the first って/とは: 「生成AIってそもそも何のこと?」 -> 生成ai
+    topic: str = ""  # what comes before the first って/とは/の特徴: 「生成AIってそもそも何のこと?」 -> 生成ai
 
     @property
     def weights(self) -> dict[str, float]:
@@ -190,14 +190,14 @@ def analyse(question: str, synonyms: Synonyms, known: AbstractSet[str] | None = 
 
 
 def _topic(whole: str, synonyms: Synonyms) -> str:
-    """What a question puts before って/とは, less の定義/の意味; a staff word for one word of the rules is
-    that word (「生成系AIの定義って何?」 -> 生成ai, the title of 用語(※4))."""
+    """What a question puts before って/とは, less の定義/の意味; a staff word is the rules' words for it
+    (「生成系AIの定義って何?」 -> 生成ai, the title of 用語(※4); クロード ハイク -> claude haiku)."""
     match = _TOPIC.match(whole)
     if match is None:
         return ""
     topic = _TOPIC_FRAME.sub("", match.group(1))
     target = synonyms.replacements.get(topic, "")
-    return target if target and " " not in target else topic
+    return target or topic
 
 
 def _qualified_elsewhere(segments: list[tuple[str, str]], known: AbstractSet[str]) -> set[int]:

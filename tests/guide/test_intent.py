@@ -375,3 +375,11 @@ def test_english_questions_name_the_provider_and_the_rulebook(intents, guide):
     assert guide.search(rulebook)[0].section.id == "1章1-1"
     # An attack on a person is no attack on the system (3章1-1(4)).
     assert guide.search("Could ChatGPT write something that attacks a real person?")[0].section.id != "3章1-1(4)"
+
+
+def test_what_a_thing_other_than_a_service_is_is_its_glossary_entry(intents, guide):
+    # Claude Haiku is described in the glossary (用語(※8)); ChatGPT, a service of the rules, under 基本情報.
+    for question in ("Claude Haikuの特徴は", "クロード ハイクってどんなAI?"):
+        assert "about" in asked(intents, normalize(question))
+        assert guide.search(question)[0].section.id == "用語(※8)"
+    assert guide.search("ChatGPTの特徴は?")[0].section.id == "2章2-1(1)"
