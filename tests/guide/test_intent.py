@@ -383,3 +383,11 @@ def test_what_a_thing_other_than_a_service_is_is_its_glossary_entry(intents, gui
         assert "about" in asked(intents, normalize(question))
         assert guide.search(question)[0].section.id == "用語(※8)"
     assert guide.search("ChatGPTの特徴は?")[0].section.id == "2章2-1(1)"
+
+
+def test_a_search_box_question_asking_the_meaning_of_a_term(intents, guide):
+    # 「パブリシティ権 意味」: the term and 意味, as typed into a search box.
+    for question in ("パブリシティ権 意味", "パブリシティけん　意味"):
+        assert "definition" in asked(intents, normalize(question))
+        assert guide.search(question)[0].section.id == "用語(※14)"
+    assert "definition" not in asked(intents, normalize("AIに聞く意味ある?"))
