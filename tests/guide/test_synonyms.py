@@ -128,3 +128,9 @@ def test_what_the_rules_aim_at_is_their_purpose(synonyms):
     # 狙い/ねらい/趣旨 are 目的 (1章3); 狙われる (being targeted) is not.
     assert "目的" in synonyms.expand("このルールの狙いってなに")
     assert "目的" not in synonyms.expand("標的型攻撃で狙われるのが心配")
+
+
+def test_the_people_who_use_it_are_its_users(synonyms):
+    # 使う人/利用する人 are the rules' 利用者 (3章1-1(5) 利用者への周知, 2章7-1(2) 利用者の追加).
+    assert "利用者" in synonyms.expand("問題点って、使う人に知らせるんですか")
+    assert "利用者" in synonyms.expand("チャットGPTを利用する人って申請いるの?")
