@@ -391,3 +391,11 @@ def test_a_search_box_question_asking_the_meaning_of_a_term(intents, guide):
         assert "definition" in asked(intents, normalize(question))
         assert guide.search(question)[0].section.id == "用語(※14)"
     assert "definition" not in asked(intents, normalize("AIに聞く意味ある?"))
+
+
+def test_whether_the_rules_change_is_answered_where_they_say_they_are_revised(intents, guide):
+    # 5章「…適宜見直しを行うこととする」.
+    for question in ("このルールって今後変わる可能性ある?", "Will these rules change?"):
+        assert "revision" in asked(intents, normalize(question))
+        assert guide.search(question)[0].section.id == "5章"
+    assert "revision" not in asked(intents, normalize("ルールに沿って文章を変えたい"))
