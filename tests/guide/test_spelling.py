@@ -198,6 +198,6 @@ def test_who_gave_the_task_is_not_the_topic(guide):
     # 「係長から…って言われた」 says where the task came from; 所属長 (係長) would pull 2章4 and 2章7-1(6).
     tasked = _terms_of(guide, "係長から議事録を要約しといてって言われた")
     assert "所属長" not in tasked and "要約" in tasked
-    assert "所属長" in _terms_of(guide, "係長に言わないでチャットGPTを使ったらまずい?")
+    assert "所属長" in _terms_of(guide, "係長に確認してからチャットGPTを使えばいい?")
     question = "係長から職員の人事評価コメントを要約しといてって言われたんだけど、GPTでやって問題ない?"
     assert guide.search(question)[0].section.id == "2章5-1(1)"

@@ -134,3 +134,12 @@ def test_the_people_who_use_it_are_its_users(synonyms):
     # 使う人/利用する人 are the rules' 利用者 (3章1-1(5) 利用者への周知, 2章7-1(2) 利用者の追加).
     assert "利用者" in synonyms.expand("問題点って、使う人に知らせるんですか")
     assert "利用者" in synonyms.expand("チャットGPTを利用する人って申請いるの?")
+
+
+def test_not_telling_ones_superior_is_using_it_without_permission(synonyms):
+    # 2章4: 所属長の許可を得た上で. Not telling residents is no such thing (6-5 明記).
+    assert "許可" in synonyms.expand("係長に言わないでチャットGPTを使った")
+    assert "許可" not in synonyms.expand("市民に言わないでAIで作った文章を配っていい?")
+    # 使い始めちゃった (already started) asks no procedure; 使い始めたい does.
+    assert "利用手順" not in synonyms.expand("使い始めちゃった")
+    assert "利用手順" in synonyms.expand("ChatGPT使い始めたい")
