@@ -399,3 +399,24 @@ def test_whether_the_rules_change_is_answered_where_they_say_they_are_revised(in
         assert "revision" in asked(intents, normalize(question))
         assert guide.search(question)[0].section.id == "5章"
     assert "revision" not in asked(intents, normalize("ルールに沿って文章を変えたい"))
+
+
+def test_figures_the_ai_gave_are_facts_to_check_but_figures_to_enter_are_data(intents, guide):
+    # 2章6-1 「正確で信頼できる情報源と照合し、必ず根拠や裏付けを確認すること」 is what the rules say of facts it gave.
+    facts = next(i for i in intents if i.name == "facts")
+    question = "GPTが出してきた統計の数字、そのまま資料に使っていい?"
+    assert facts.tells(asked(intents, normalize(question)))
+    assert guide.search(question, 1)[0].section.id == "2章6-1"
+    # Without output its terms are not read (terms_with: output): figures to enter are data (2章5).
+    question = "予算の数字をChatGPTに入れていい?"
+    assert not facts.tells(asked(intents, normalize(question)))
+    assert guide.search(question, 1)[0].section.id == "2章5-1(1)"
+
+
+def test_how_to_prevent_is_answered_by_the_rule_before_the_fact(intents, guide):
+    # 2章6-1 「…照合し、必ず根拠や裏付けを確認すること」 keeps it from going wrong; 6-6 says whom to tell once it has.
+    question = "ハルシネーション対策って具体的に何をすればいいの"
+    assert "prevent" in asked(intents, normalize(question))
+    assert guide.search(question, 1)[0].section.id == "2章6-1"
+    # Something that went wrong is still answered where the rules say what to do then.
+    assert guide.search("トラブルが起きたときの対策は?", 1)[0].section.id in {"2章7-1(6)", "2章7-2(3)"}
