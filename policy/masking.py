@@ -71,6 +71,11 @@ def _alnum(ch: str) -> bool:
 _NUMBER_SEPARATORS = frozenset(" -.()\n\u3000ー－−‐")
 
 
+def _invisible(ch: str) -> bool:
+    """Zero-width and other format characters, which screening reads through (123\u200b4 is 1234)."""
+    return unicodedata.category(ch) == "Cf"
+
+
 def _whole_token(text: str, start: int, end: int) -> tuple[int, int]:
     """Widen a span to the whole token or number it sits in: letters and digits glued to it, and,
     for a number, the digit groups joined to it by separators. Otherwise the rest could form a new
@@ -81,12 +86,14 @@ def _whole_token(text: str, start: int, end: int) -> tuple[int, int]:
     number = any(_is_digit(c) for c in text[start:end])
     while start > 0 and (
         _alnum(text[start - 1])
+        or (start > 1 and _invisible(text[start - 1]) and _alnum(text[start - 2]))
         or (number and start > 1 and text[start - 1] in _NUMBER_SEPARATORS and _is_digit(text[start - 2]))
     ):
         start -= 1
         number = number or _is_digit(text[start])
     while end < len(text) and (
         _alnum(text[end])
+        or (end + 1 < len(text) and _invisible(text[end]) and _alnum(text[end + 1]))
         or (number and end + 1 < len(text) and text[end] in _NUMBER_SEPARATORS and _is_digit(text[end + 1]))
     ):
         end += 1

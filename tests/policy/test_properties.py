@@ -49,11 +49,12 @@ def test_masking_removes_every_maskable_finding(text: str) -> None:
 @given(texts)
 # Found by hypothesis: the masked address left 「パスワード ********:0」, read as a password; a card
 # number glued to digits was found only once they were masked; masking a name took the digit glued
-# to it and left the rest of its number as a new phone number.
+# to it and left the rest of its number (across a zero-width space too) as a new number.
 @example("パスワード 一市一0丁目0番:0")
 @example("パスワード 一市一0丁目0番:000")
 @example("00000000000\u200bAA00000000AA")
 @example("0200000000-0ー0山本 舷")
+@example("123456789018\u200b0山本 舷")
 def test_all_maskable_findings_once_masked_do_not_block(text: str) -> None:
     result = screen(text)
     if result.findings and all(is_masked_out(f) for f in result.findings):
