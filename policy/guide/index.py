@@ -235,13 +235,12 @@ class GuideIndex:
             (i, dict.fromkeys(self._terms(" ".join(i.terms)), INTENT_TERMS_WEIGHT)) for i in self.intents if i.terms
         ]
 
-    def _asks_for(self, i: int, wanted: AbstractSet[str], topic: str) -> bool:
-        """Whether a question showing ``wanted`` about ``topic`` asks for the kind of answer leaf ``i``'s headings
-        address (用語解説 for a definition); or, asking what a thing is (about), for its glossary entry when the
-        thing is none of the services the rules describe under 基本情報 (「クロードハイクってどんなAI?」)."""
-        if wanted & self._addressed[i]:
+    def _is_service(self, topic: str) -> bool:
+        """Whether ``topic`` names one of the services the rules describe (総合案内のチャットボット, GPT)."""
+        if any(s in topic for s in self._services):
             return True
-        return "about" in wanted and self._support[i] == "用語" and not any(s in topic for s in self._services)
+        read = analyse(self._readings.respell(topic), self.synonyms, self._words.idf.keys())
+        return bool(self._services & read.weights.keys())
 
     def _own_name(self, title: str) -> str:
         """``title`` less the city's and a service's name before it; empty when that leaves too little to name it."""
@@ -311,6 +310,10 @@ class GuideIndex:
         query = analyse(self._readings.respell(question), self.synonyms, self._words.idf.keys())
         asked_text = normalize(question)
         wanted = asked(self.intents, asked_text)
+        if "about" in wanted and query.topic and not self._is_service(query.topic):
+            # 「クロード ハイクってどんなAI?」「会話型AIってチャットボットと何が違うの」: asking what a thing is, of
+            # anything but the services the rules describe under 基本情報, asks for its glossary entry.
+            wanted |= {"definition"}
         told = [terms for intent, terms in self._intent_terms if intent.tells(wanted)]
         if told:
             query = replace(query, concepts=(*query.concepts, *told))
@@ -366,7 +369,7 @@ class GuideIndex:
                 _names(query.core, self._titles[i])
                 or bool(self._own_names[i] and wanted & self._addressed[i] and self._own_names[i] in asked_text)
                 or self._titles[i] in query.quoted
-                or bool(query.topic and self._asks_for(i, wanted, query.topic) and _names(query.topic, self._titles[i]))
+                or bool(query.topic and wanted & self._addressed[i] and _names(query.topic, self._titles[i]))
             )
             exact = titled or (not self._pointer[i] and any(p in self._texts[i] for p in query.phrases))
             if score <= 0 and not exact:

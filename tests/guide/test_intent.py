@@ -420,3 +420,25 @@ def test_how_to_prevent_is_answered_by_the_rule_before_the_fact(intents, guide):
     assert guide.search(question, 1)[0].section.id == "2章6-1"
     # Something that went wrong is still answered where the rules say what to do then.
     assert guide.search("トラブルが起きたときの対策は?", 1)[0].section.id in {"2章7-1(6)", "2章7-2(3)"}
+
+
+def test_what_a_thing_other_than_a_service_is_asks_for_its_glossary_entry(guide):
+    # 用語(※7) Anthropic, 用語(※8) Claude Haiku, 用語(※3) the ministry's guideline, 用語(※9) 会話型AI: asking what the
+    # thing is (どこの会社, どんなAI, どういうもの, と何が違う) asks what the term is.
+    for question, section in (
+        ("Anthropicってどこの会社?", "用語(※7)"),
+        ("クロード ハイクってどんなAI?", "用語(※8)"),
+        ("総務省の情報セキュリティポリシーのガイドラインってどういうもの?", "用語(※3)"),
+        ("会話型AIってチャットボットと何が違うの", "用語(※9)"),
+    ):
+        assert guide.search(question, 1)[0].section.id == section
+    # Of a service the rules cover it asks what the service is (基本情報), not for the glossary.
+    assert guide.search("総合案内のチャットボットって何のデータを元に答えてるの?", 1)[0].section.id == "2章2-2(1)"
+    # A term the glossary lacks still goes to its rule.
+    assert guide.search("無償版って有償版と何が違うの", 1)[0].section.id == "2章1-1(2)"
+
+
+def test_a_longer_aside_before_douiukoto_still_asks_for_a_meaning(intents, guide):
+    question = "ライセンス違反ってこの文脈だと具体的にどういうこと?"
+    assert "definition" in asked(intents, normalize(question))
+    assert guide.search(question, 1)[0].section.id == "用語(※12)"
