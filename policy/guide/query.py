@@ -46,9 +46,9 @@ _SELF = re.compile(
 OUTPUT_WORD = "生成物"
 _SERVICES = ("chatgpt", "生成ai", "生成ai総合案内チャットボット")
 _MADE = (
-    r"(?:が|で|の|から)(?:作っ(?:た|てくれた|てきた)|作成し(?:た|てくれた)|書い(?:た|てくれた|てきた)|出し(?:た|てきた)|"
+    r"(?:が|で|の|から)(?:作っ(?:た|てくれた|てきた)|作成し(?:た|てくれた)|書い(?:た|てくれた|てきた)|描い(?:た|てくれた|てきた)|出し(?:た|てきた)|"
     r"生成し(?:た|てきた)|考え(?:た|てくれた)|返し(?:た|てきた)|まとめた)"
-    r"|に(?:作ら|書か|考えさ|出さ|生成さ|作成さ)せた|の(?:回答|出力|答え)|(?:作成|生成|製)(?:の|した|された)"
+    r"|に(?:作ら|書か|描か|考えさ|出さ|生成さ|作成さ)せた|の(?:回答|出力|答え)|(?:作成|生成|製)(?:の|した|された)"
     r"| (?:came up with|wrote|made|created|generated|produced|gave|suggested|drafted|returned)\b"
 )
 # "created with AI", "written by ChatGPT", "made using generative AI": the English participle before the service.

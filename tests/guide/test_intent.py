@@ -442,3 +442,17 @@ def test_a_longer_aside_before_douiukoto_still_asks_for_a_meaning(intents, guide
     question = "ライセンス違反ってこの文脈だと具体的にどういうこと?"
     assert "definition" in asked(intents, normalize(question))
     assert guide.search(question, 1)[0].section.id == "用語(※12)"
+
+
+def test_a_picture_the_ai_drew_is_what_it_made(intents, guide):
+    # 描く is how people say a picture was made: 「AIに描かせたイラスト」 is a 生成物 as 「書かせた文章」 is.
+    for question in ("AIに描かせたイラスト、チラシに使っていい?", "ChatGPTが描いた絵は使える?"):
+        assert "output" in asked(intents, normalize(question))
+    question = "AIに描かせたイラストが有名キャラにそっくりだった。チラシに使ったらまずい?"
+    assert guide.search(question, 1)[0].section.id == "2章6-2(1)"
+
+
+def test_what_came_back_after_having_the_ai_do_something_is_output(intents):
+    # 「GPTに要約させたら、…になってた」: a past account of what it gave; 「まとめさせたらダメ?」 asks before.
+    assert "output" in asked(intents, normalize("GPTに要約させたら、数字が全然違う内容になってた"))
+    assert "output" not in asked(intents, normalize("名簿をGPTにまとめさせたらダメ?"))
