@@ -34,10 +34,11 @@ _TOPIC_FRAME = re.compile(r"(?:の|って)(?:定義|意味)$")
 # …利活用ルール. A question naming the guideline or the rules on their own (「このガイドラインって…」,
 # 「ルールでわからないことがあったら」, "these rules"), not as a compound naming another (利用ガイドライン) nor
 # as 「ルール上」 (under the rules, about something else), is about these rules as a whole.
+# So is 利活用ルール, the rules' own name (the cover), compound as it is.
 SELF_TERMS = ("本ガイドライン", "本ルール", "利活用ルール")
 SELF_WEIGHT = 1.0
 _SELF = re.compile(
-    r"(?:^|(?<=[^一-龥ァ-ヺa-z0-9]))(?:ガイドライン|ルール)(?!上)|\b(?:these|this|the|our|city's) (?:[a-z]+ )?(?:rules|rulebook|guidelines?)\b"
+    r"(?:^|(?<=[^一-龥ァ-ヺa-z0-9]))(?:ガイドライン|ルール)(?!上)|利活用ルール|\b(?:these|this|the|our|city's) (?:[a-z]+ )?(?:rules|rulebook|guidelines?)\b"
 )
 
 # What a service made is a 生成物 (the heading of 6: 職員が生成物を利用する際の注意事項), whichever spelling

@@ -456,3 +456,12 @@ def test_what_came_back_after_having_the_ai_do_something_is_output(intents):
     # 「GPTに要約させたら、…になってた」: a past account of what it gave; 「まとめさせたらダメ?」 asks before.
     assert "output" in asked(intents, normalize("GPTに要約させたら、数字が全然違う内容になってた"))
     assert "output" not in asked(intents, normalize("名簿をGPTにまとめさせたらダメ?"))
+
+
+def test_the_rules_named_by_their_own_title_are_the_rules_as_a_whole(intents, guide):
+    # 利活用ルール is the cover's name for them (松戸市職員生成AI利活用ルール), compound as it is.
+    question = "生成AIの利活用ルール、作ってるのはどこの部署なんですか"
+    assert "rules" in asked(intents, normalize(question))
+    assert guide.search(question, 1)[0].section.id == "表紙"
+    # Another body's 利用ガイドライン (1章1-1's JDLA guideline) is not these rules.
+    assert "rules" not in asked(intents, normalize("JDLAの利用ガイドラインって何?"))
