@@ -76,6 +76,9 @@ def _made_by_a_service(question: str, synonyms: Synonyms) -> bool:
 # no trouble (障害・問題 of 7-1(6)), so it is not read as a word of the question.
 _VERDICT = re.compile(r"(?:は|も|って)?問題(?:ない|なし|ありません)(?=です|でしょう|か|の|よね|\?|？|。|$)")
 
+# The contracted てしまう/でしまう (広まっちゃう, 読んじゃった) left at the start of a piece after a matched verb.
+_CUT_ENDING = re.compile(r"^(?:ちゃ|じゃ)(?:う|っ|い)")
+
 # The endings of English contractions I'm and we'd/I'd are read as words of their own by the analyser, and
 # the letters m and d are terms of the rules (様式1's mアカウント): they say nothing of a question's topic.
 # ('s stays: the vocabulary has phrases such as "someone else's text", and s is no term of the rules.)
@@ -161,6 +164,10 @@ def analyse(question: str, synonyms: Synonyms, known: AbstractSet[str] | None = 
             concepts.extend(_weights(c) for c in chunks(words, synonyms.stopwords))
             continue
         if not target:
+            if k and segments[k - 1][1]:
+                # 「外に広まっ|ちゃう」: the ending of a verb the vocabulary matched, cut off from it, would be read
+                # on its own as another word (ちゃう as 違う -> 異なる).
+                words = _CUT_ENDING.sub("", words)
             concepts.extend(_weights(c) for c in _chunks(words, synonyms))
             continue
         # One concept: the guideline's words, and the question's own word at a discount (a new

@@ -201,3 +201,10 @@ def test_who_gave_the_task_is_not_the_topic(guide):
     assert "所属長" in _terms_of(guide, "係長に確認してからチャットGPTを使えばいい?")
     question = "係長から職員の人事評価コメントを要約しといてって言われたんだけど、GPTでやって問題ない?"
     assert guide.search(question)[0].section.id == "2章5-1(1)"
+
+
+def test_the_ending_of_a_matched_verb_is_not_read_as_a_word(guide):
+    # 「外に広まっちゃう」: 広まっ is matched by the vocabulary (拡散), and ちゃう cut off from it read as 違う (異なる).
+    index = guide.index
+    weights = analyse("入力した内容が外に広まっちゃう危険は?", index.synonyms, index._words.idf.keys()).weights
+    assert "拡散" in weights and "異なる" not in weights
