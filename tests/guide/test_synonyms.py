@@ -43,6 +43,7 @@ def synonyms():
         ("what do we do when a risk case is detected?", "リスクケース"),
         ("what do we do when a risk case is detected?", "検知"),
         ("ハルシネーション対策", "事実と異なる"),
+        ("JDLAってどういう団体?", "日本ディープラーニング協会"),
     ],
 )
 def test_staff_words_become_the_guidelines_words(synonyms, question, expected):
