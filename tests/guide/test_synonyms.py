@@ -44,6 +44,7 @@ def synonyms():
         ("what do we do when a risk case is detected?", "検知"),
         ("ハルシネーション対策", "事実と異なる"),
         ("JDLAってどういう団体?", "日本ディープラーニング協会"),
+        ("返事のたたき台をAIに書かせたい", "下書き"),
     ],
 )
 def test_staff_words_become_the_guidelines_words(synonyms, question, expected):
