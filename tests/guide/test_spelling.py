@@ -232,3 +232,9 @@ def test_every_staff_verb_is_reached_through_its_lemma():
             if lemma != word and lemma not in synonyms.replacements:
                 missing.append((word, lemma))
     assert missing == [("信じる", "信ずる")]
+
+
+def test_a_term_then_oshiete_in_kana_or_without_wo_asks_for_it(guide):
+    # 「パブリシティ権おしえて」「会話型AI教えて」: the term plus 教えて (in kana, or without を) asks for its entry.
+    for question, section in (("パブリシティ権おしえて", "用語(※14)"), ("会話型AIおしえて", "用語(※9)"), ("ブレインストーミング教えて", "用語(※10)")):
+        assert guide.search(question, 1)[0].section.id == section
