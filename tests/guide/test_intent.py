@@ -465,3 +465,18 @@ def test_the_rules_named_by_their_own_title_are_the_rules_as_a_whole(intents, gu
     assert guide.search(question, 1)[0].section.id == "表紙"
     # Another body's 利用ガイドライン (1章1-1's JDLA guideline) is not these rules.
     assert "rules" not in asked(intents, normalize("JDLAの利用ガイドラインって何?"))
+
+
+def test_what_a_covered_service_is_or_can_do_is_its_basic_information(intents, guide):
+    for question, section in (
+        ("そもそもChatGPTってどういうことができるツールなの?", "2章2-1(1)"),
+        ("ChatGPTってどういうもの?", "2章2-1(1)"),
+        ("ChatGPTってどんなAI?", "2章2-1(1)"),
+        ("チャットボットってどういうもの?", "2章2-2(1)"),
+    ):
+        assert "service" in asked(intents, normalize(question))
+        assert guide.search(question, 1)[0].section.id == section
+    # Whether it can do one thing is answered where the rules say so (2章3-1(6) 判断力は備わっていない).
+    question = "ChatGPTは人間と同じように判断できる?"
+    assert "service" not in asked(intents, normalize(question))
+    assert guide.search(question, 1)[0].section.id == "2章3-1(6)"
