@@ -399,6 +399,10 @@ def test_whether_the_rules_change_is_answered_where_they_say_they_are_revised(in
         assert "revision" in asked(intents, normalize(question))
         assert guide.search(question)[0].section.id == "5章"
     assert "revision" not in asked(intents, normalize("ルールに沿って文章を変えたい"))
+    # A change of something else in a question naming the rules: the gap holds no が/を/で (round9b db51c37).
+    question = "このルールで利用者が変わったら申請いる?"
+    assert "revision" not in asked(intents, normalize(question))
+    assert guide.search(question, 1)[0].section.id == "2章7-1(2)"
 
 
 def test_figures_the_ai_gave_are_facts_to_check_but_figures_to_enter_are_data(intents, guide):
