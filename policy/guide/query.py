@@ -79,6 +79,9 @@ _VERDICT = re.compile(r"(?:は|も|って)?問題(?:ない|なし|ありませ�
 # the letters m and d are terms of the rules (様式1's mアカウント): they say nothing of a question's topic.
 # ('s stays: the vocabulary has phrases such as "someone else's text", and s is no term of the rules.)
 _CONTRACTION = re.compile(r"(?<=[a-z])['’][md]\b")
+# The negations hasn't, isn't, don't, can't, won't: read as has not, is not, do not, can not, will not, so
+# the vocabulary's "not been published", "not required" match whichever way a question writes them.
+_NEGATION = re.compile(r"\b(?:(wo)|(ca)|([a-z]+?))n['’]t\b")
 
 
 # 「どこの部署なんですか」「どうなんでしょう」: the なんで of なんです/なんでしょう is no なんで (why), so it is no
@@ -102,7 +105,9 @@ _TASKED_BY = re.compile(
 
 
 def without_contractions(question: str) -> str:
-    """``question`` (normalised) without the endings of the contractions I'm, I'd: i'm an alt -> i an alt."""
+    """``question`` (normalised) without the endings of the contractions I'm, I'd: i'm an alt -> i an alt;
+    a negation written out: hasn't -> has not, won't -> will not, can't -> can not."""
+    question = _NEGATION.sub(lambda m: ("will" if m.group(1) else "can" if m.group(2) else m.group(3)) + " not", question)
     return _CONTRACTION.sub("", question)
 
 

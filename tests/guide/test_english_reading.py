@@ -1,0 +1,33 @@
+"""How English questions are read: negations written out, phrasal verbs in any inflection, frames."""
+
+from __future__ import annotations
+
+import pytest
+
+from policy.guide.query import analyse, without_contractions
+from policy.guide.synonyms import load_synonyms
+
+
+@pytest.fixture(scope="module")
+def synonyms():
+    return load_synonyms()
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("it hasn't been published yet", "it has not been published yet"),
+        ("i can't tell", "i can not tell"),
+        ("it won't matter", "it will not matter"),
+        ("don't", "do not"),
+        ("isn’t it", "is not it"),
+        ("i'm asking", "i asking"),
+    ],
+)
+def test_negations_are_written_out(question: str, expected: str) -> None:
+    assert without_contractions(question) == expected
+
+
+def test_a_negated_participle_reads_as_the_vocabulary_writes_it(synonyms) -> None:
+    query = analyse("a draft that hasn't been published yet", synonyms)
+    assert "公開前情報" in query.weights
