@@ -74,17 +74,30 @@ def _whole(word: str) -> str:
     return before + re.escape(word) + after
 
 
+# The particles that end a phrasal verb (sign up, apply to, hand out): its verb is what inflects.
+_PARTICLES = frozenset({"to", "for", "up", "out", "off", "on", "in", "into", "with", "about", "of", "over", "down", "back"})
+
+
 def _latin_forms(word: str) -> set[str]:
     """A Latin word or phrase with its last word in the regular inflections (infringe, infringes,
-    infringed, infringing) and its words apart by a space or a hyphen (fact check, fact-check)."""
+    infringed, infringing) and its words apart by a space or a hyphen (fact check, fact-check); a
+    phrasal verb's verb, the word before its particle, in them too (rules apply to: rules applied to;
+    sign up: signed up)."""
     *head, last = word.split(" ")
+    phrases = {(*head, form) for form in _inflections(last)}
+    if head and last in _PARTICLES:  # the verb is the word before the particle: (the rules) apply to
+        phrases |= {(*head[:-1], form, last) for form in _inflections(head[-1])}
+    return {sep.join(words) for words in phrases for sep in (" ", "-")}
+
+
+def _inflections(last: str) -> set[str]:
     lasts = {last}
     if len(last) > 3 and last[-1].isalpha():
         stem = last[:-1] if last.endswith("e") else last
         lasts |= {last + "s", stem + "es", stem + "ed", stem + "ing"}
         if last.endswith("y") and last[-2] not in "aeiou":  # reply: replies, replied
             lasts |= {last[:-1] + "ies", last[:-1] + "ied"}
-    return {sep.join([*head, form]) for form in lasts for sep in (" ", "-")}
+    return lasts
 
 
 def joined(segments: list[tuple[str, str]]) -> str:

@@ -31,3 +31,20 @@ def test_negations_are_written_out(question: str, expected: str) -> None:
 def test_a_negated_participle_reads_as_the_vocabulary_writes_it(synonyms) -> None:
     query = analyse("a draft that hasn't been published yet", synonyms)
     assert "公開前情報" in query.weights
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Do these rules apply to teachers?", "Does it apply to part-time staff?", "Which staff do the rules applies to?"],
+)
+def test_whom_the_rules_apply_to_is_their_scope_of_staff(synonyms, question: str) -> None:
+    assert "対象者" in analyse(question.lower(), synonyms).weights
+
+
+def test_applying_to_start_is_an_application(synonyms) -> None:
+    weights = analyse("how does our section apply to start using chatgpt?", synonyms).weights
+    assert "申請" in weights and "対象者" not in weights
+
+
+def test_a_phrasal_verb_matches_with_its_verb_inflected(synonyms) -> None:
+    assert "申請" in analyse("we signed up for it", synonyms).weights
