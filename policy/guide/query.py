@@ -39,6 +39,13 @@ SELF_WEIGHT = 1.0
 _SELF = re.compile(
     r"(?:^|(?<=[^一-龥ァ-ヺa-z0-9]))(?:ガイドライン|ルール)(?!上)|\b(?:these|this|the|our|city's) (?:[a-z]+ )?(?:rules|rulebook|guidelines?)\b"
 )
+# "What do the rules say about patching it?", "Does the guideline say anything about misuse?", "Is there
+# anything in the rules on…": the rules only frame what is asked about; the question is not about them.
+_SAYS_ABOUT = re.compile(
+    r"\b(?:what )?(?:do|does|did) (?:the|these|this|our|city's) (?:[a-z]+ )?(?:rules|rulebook|guidelines?) "
+    r"(?:say|mention|state|have to say)(?: anything)? (?:about|on|regarding)\b"
+    r"|\banything in (?:the|these|this|our|city's) (?:[a-z]+ )?(?:rules|rulebook|guidelines?) (?:about|on|regarding)\b"
+)
 
 # What a service made is a 生成物 (the heading of 6: 職員が生成物を利用する際の注意事項), whichever spelling
 # of the service names it: 「GPTが出した数字」「チャットGPTで作った文」「Claudeに書かせた」. The services are
@@ -182,7 +189,7 @@ def analyse(question: str, synonyms: Synonyms, known: AbstractSet[str] | None = 
     if OUTPUT_WORD not in _merge(concepts) and _made_by_a_service(normalize(question), synonyms):
         made = [_weights(c) for c in chunks(OUTPUT_WORD, synonyms.stopwords)] + [{OUTPUT_WORD: 1.0}]
         concepts.append({t: w * KNOWN_WEIGHT for t, w in _merge(made).items()})
-    if _SELF.search(question):
+    if _SELF.search(_SAYS_ABOUT.sub(" ", question)):
         concepts.append(dict.fromkeys(SELF_TERMS, SELF_WEIGHT))
     concepts = [c for c in concepts if c]
     text = joined(segments)

@@ -48,3 +48,16 @@ def test_applying_to_start_is_an_application(synonyms) -> None:
 
 def test_a_phrasal_verb_matches_with_its_verb_inflected(synonyms) -> None:
     assert "申請" in analyse("we signed up for it", synonyms).weights
+
+
+@pytest.mark.parametrize(
+    ("question", "about_the_rules"),
+    [
+        ("what do the rules say about patching it?", False),
+        ("does the guideline say anything about misuse?", False),
+        ("who do i contact about these rules?", True),
+        ("is the paid version covered by these rules?", True),
+    ],
+)
+def test_the_rules_framing_a_question_are_not_its_topic(synonyms, question: str, about_the_rules: bool) -> None:
+    assert ("本ガイドライン" in analyse(question, synonyms).weights) == about_the_rules
