@@ -61,3 +61,8 @@ def test_a_phrasal_verb_matches_with_its_verb_inflected(synonyms) -> None:
 )
 def test_the_rules_framing_a_question_are_not_its_topic(synonyms, question: str, about_the_rules: bool) -> None:
     assert ("本ガイドライン" in analyse(question, synonyms).weights) == about_the_rules
+
+
+@pytest.mark.parametrize("question", ["could it be exploited?", "who patches the chatbot?", "a security patch"])
+def test_exploits_and_patches_are_the_rules_vulnerabilities(synonyms, question: str) -> None:
+    assert "脆弱性" in analyse(question, synonyms).weights
