@@ -66,3 +66,11 @@ def test_the_rules_framing_a_question_are_not_its_topic(synonyms, question: str,
 @pytest.mark.parametrize("question", ["could it be exploited?", "who patches the chatbot?", "a security patch"])
 def test_exploits_and_patches_are_the_rules_vulnerabilities(synonyms, question: str) -> None:
     assert "脆弱性" in analyse(question, synonyms).weights
+
+
+@pytest.mark.parametrize(
+    ("question", "access"),
+    [("how do i get to the chatbot?", True), ("how do we reach the chatbot?", True), ("do i get to use it?", False)],
+)
+def test_getting_to_a_place_is_access(synonyms, question: str, access: bool) -> None:
+    assert ("アクセス" in analyse(question, synonyms).weights) == access
