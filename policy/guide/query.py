@@ -62,6 +62,9 @@ _MADE = (
 _MADE_WITH = (
     r"\b(?:created|made|written|generated|produced|drafted|composed|designed) (?:by|with|using|in) (?:an? |the )?"
 )
+# "have AI design a logo", "get ChatGPT to write", "let the AI draft": the service is made to make something.
+_HAVE = r"\b(?:have|has|had|having|let|lets|get|gets|getting|ask|asks|asking|use|using) (?:an? |the )?"
+_MAKE = r" (?:to )?(?:make|write|create|design|draft|generate|produce|compose|come up with|draw)\b"
 _made_patterns: WeakKeyDictionary[Synonyms, re.Pattern[str] | None] = WeakKeyDictionary()
 
 
@@ -72,7 +75,7 @@ def _made_by_a_service(question: str, synonyms: Synonyms) -> bool:
         names = sorted((w for w, t in synonyms.replacements.items() if set(t.split()) & set(_SERVICES)), key=len)
         alternatives = "|".join(map(re.escape, reversed(names)))
         _made_patterns[key] = (
-            re.compile(f"(?:{alternatives})(?:{_MADE})|{_MADE_WITH}(?:{alternatives})") if names else None
+            re.compile(f"(?:{alternatives})(?:{_MADE})|{_MADE_WITH}(?:{alternatives})|{_HAVE}(?:{alternatives}){_MAKE}") if names else None
         )
     pattern = _made_patterns[key]
     return pattern is not None and bool(pattern.search(question))

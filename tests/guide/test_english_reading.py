@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from policy.guide.intent import asked, load_intents
 from policy.guide.query import analyse, without_contractions
 from policy.guide.synonyms import load_synonyms
 
@@ -74,3 +75,16 @@ def test_exploits_and_patches_are_the_rules_vulnerabilities(synonyms, question: 
 )
 def test_getting_to_a_place_is_access(synonyms, question: str, access: bool) -> None:
     assert ("アクセス" in analyse(question, synonyms).weights) == access
+
+
+@pytest.mark.parametrize(
+    ("question", "made"),
+    [
+        ("can i have ai design a logo for our poster?", True),
+        ("is it ok to get chatgpt to write a reply?", True),
+        ("can i have ai access to the files?", False),
+    ],
+)
+def test_having_a_service_make_something_is_about_its_output(synonyms, question: str, made: bool) -> None:
+    assert ("生成物" in analyse(question, synonyms).weights) == made
+    assert ("output" in asked(load_intents(), question)) == made
