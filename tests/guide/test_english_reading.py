@@ -88,3 +88,18 @@ def test_getting_to_a_place_is_access(synonyms, question: str, access: bool) -> 
 def test_having_a_service_make_something_is_about_its_output(synonyms, question: str, made: bool) -> None:
     assert ("生成物" in analyse(question, synonyms).weights) == made
     assert ("output" in asked(load_intents(), question)) == made
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("are we permitted to use the paid version?", "permission"),
+        ("is it prohibited to enter a name?", "permission"),
+        ("could i use it for minutes?", "permission"),
+        ("are staff able to use the chatbot?", "permission"),
+        ("what must i check before using the answer?", "output"),
+        ("can i trust the chatbot's answers?", "output"),
+    ],
+)
+def test_english_question_frames_show_their_intent(question: str, intent: str) -> None:
+    assert intent in asked(load_intents(), question)
