@@ -103,3 +103,8 @@ def test_having_a_service_make_something_is_about_its_output(synonyms, question:
 )
 def test_english_question_frames_show_their_intent(question: str, intent: str) -> None:
     assert intent in asked(load_intents(), question)
+
+
+def test_english_no_is_no_term(synonyms) -> None:
+    # The forms' column header 「No.」 is no topic: "No account needed?" does not ask for 様式1.
+    assert "no" not in analyse("no account needed for chatgpt?", synonyms).weights
