@@ -108,3 +108,17 @@ def test_english_question_frames_show_their_intent(question: str, intent: str) -
 def test_english_no_is_no_term(synonyms) -> None:
     # The forms' column header 「No.」 is no topic: "No account needed?" does not ask for 様式1.
     assert "no" not in analyse("no account needed for chatgpt?", synonyms).weights
+
+
+@pytest.mark.parametrize(
+    ("question", "wishes"),
+    [
+        ("chatgpt使いたいんだけど何から始めればいい?", True),
+        ("we want to use chatgpt in our section. how do we start?", True),
+        ("chatgpt使いたいんだけど個人情報入れていい?", False),
+    ],
+)
+def test_wanting_to_use_it_and_asking_how_is_the_rules_wish_to_use(question: str, wishes: bool) -> None:
+    intents = load_intents()
+    wanted = asked(intents, question)
+    assert any(i.tells(wanted) and "希望" in i.terms for i in intents) == wishes
