@@ -22,6 +22,11 @@ class Synonyms:
         # Every spelling a word is matched in (Latin words also inflected and hyphenated), longest
         # first, so マイナンバー wins over マイナ; Latin and katakana words only match whole.
         self._spellings = {v: w for w in replacements if w.isascii() for v in _latin_forms(w)}
+        # A katakana word typed in hiragana (ちゃっぴー, でーた): only words with a long-vowel mark or a
+        # small kana, which ordinary hiragana text seldom has, so that no particle run reads as one.
+        for word in replacements:
+            if _KATAKANA_WORD.fullmatch(word) and _SPOKEN_MARK.search(word):
+                self._spellings.setdefault(_hiragana(word), word)
         self._spellings.update((w, w) for w in replacements)  # a word as written is itself
         words = sorted(self._spellings, key=len, reverse=True)
         alternatives = [_whole(w) for w in words]
@@ -54,6 +59,12 @@ class Synonyms:
 
 
 _KATAKANA = "ァ-ヺー"
+_KATAKANA_WORD = re.compile(r"[ァ-ヶー]{3,}")
+_SPOKEN_MARK = re.compile(r"[ーッャュョァィゥェォ]")
+
+
+def _hiragana(word: str) -> str:
+    return "".join(chr(ord(c) - 0x60) if "ァ" <= c <= "ヶ" else c for c in word)
 _KANJI_RUN = re.compile(r"[一-龥々]+")
 
 

@@ -122,3 +122,16 @@ def test_wanting_to_use_it_and_asking_how_is_the_rules_wish_to_use(question: str
     intents = load_intents()
     wanted = asked(intents, question)
     assert any(i.tells(wanted) and "希望" in i.terms for i in intents) == wishes
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [("ちゃっぴーに要約させたい", "chatgpt"), ("めーるあどれすで登録", "メールアドレス"), ("でーたを入れたい", "データ")],
+)
+def test_a_katakana_word_typed_in_hiragana_is_read_as_it(synonyms, question: str, expected: str) -> None:
+    assert expected in analyse(question, synonyms).weights
+
+
+def test_plain_hiragana_is_not_read_as_a_katakana_word(synonyms) -> None:
+    # ぱーと is パート only with its long-vowel mark; 「いれる」「ろご」 have none and stay what they are.
+    assert "ロゴ" not in analyse("ろごを作りたい", synonyms).weights
