@@ -84,6 +84,9 @@ def _made_by_a_service(question: str, synonyms: Synonyms) -> bool:
 # 「入れても問題ない?」「貼っても問題ないでしょうか」: the ending asks for permission (intents.yaml); its 問題 is
 # no trouble (障害・問題 of 7-1(6)), so it is not read as a word of the question.
 _VERDICT = re.compile(r"(?:は|も|って)?問題(?:ない|なし|ありません)(?=です|でしょう|か|の|よね|\?|？|。|$)")
+# 「要約させるのはあり?」「これってナシ?」: あり/なし as a verdict asks whether it is allowed (intents.yaml); its
+# 有り is no word of the question (2章1-1(2) 「…されており」 is not about it).
+_YES_OR_NO = re.compile(r"(?:(?<=の|て|で)(?:は|も)|って)(?:あり|なし|アリ|ナシ)(?=です|でしょう|ですか|なの|な|か|\?|？|。|$)")
 
 # The endings of English contractions I'm and we'd/I'd are read as words of their own by the analyser, and
 # the letters m and d are terms of the rules (様式1's mアカウント): they say nothing of a question's topic.
@@ -165,7 +168,7 @@ def analyse(question: str, synonyms: Synonyms, known: AbstractSet[str] | None = 
     """``known``: the guideline's terms; a staff word qualified by a noun outside them keeps its own
     sense (_qualified_elsewhere)."""
     concepts: list[dict[str, float]] = []
-    plain = _VERDICT.sub("、", without_contractions(question))
+    plain = _YES_OR_NO.sub("、", _VERDICT.sub("、", without_contractions(question)))
     plain = _TASKED_BY.sub("", _KIND_OF_THING.sub("", _NANDESU.sub("の", plain)))
     segments = synonyms.segments(plain, known or frozenset())
     own_sense = _qualified_elsewhere(segments, known) if known is not None else set()

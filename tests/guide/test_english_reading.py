@@ -135,3 +135,9 @@ def test_a_katakana_word_typed_in_hiragana_is_read_as_it(synonyms, question: str
 def test_plain_hiragana_is_not_read_as_a_katakana_word(synonyms) -> None:
     # ぱーと is パート only with its long-vowel mark; 「いれる」「ろご」 have none and stay what they are.
     assert "ロゴ" not in analyse("ろごを作りたい", synonyms).weights
+
+
+@pytest.mark.parametrize("question", ["議事録を要約させるのはあり?", "chatgptで作ってもあり?", "これってなし?"])
+def test_aris_and_nashis_verdict_asks_for_permission_and_is_no_word(synonyms, question: str) -> None:
+    assert "permission" in asked(load_intents(), question)
+    assert "有り" not in analyse(question, synonyms).weights and "無し" not in analyse(question, synonyms).weights
