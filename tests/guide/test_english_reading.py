@@ -141,3 +141,8 @@ def test_plain_hiragana_is_not_read_as_a_katakana_word(synonyms) -> None:
 def test_aris_and_nashis_verdict_asks_for_permission_and_is_no_word(synonyms, question: str) -> None:
     assert "permission" in asked(load_intents(), question)
     assert "有り" not in analyse(question, synonyms).weights and "無し" not in analyse(question, synonyms).weights
+
+
+@pytest.mark.parametrize("question", ["個人情報に当たるか微妙なデータ", "機密に該当するかわからない資料"])
+def test_unsure_whether_it_falls_under_is_the_rules_conflict(synonyms, question: str) -> None:
+    assert "抵触" in analyse(question, synonyms).weights
