@@ -146,3 +146,15 @@ def test_aris_and_nashis_verdict_asks_for_permission_and_is_no_word(synonyms, qu
 @pytest.mark.parametrize("question", ["個人情報に当たるか微妙なデータ", "機密に該当するかわからない資料"])
 def test_unsure_whether_it_falls_under_is_the_rules_conflict(synonyms, question: str) -> None:
     assert "抵触" in analyse(question, synonyms).weights
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("なんでチャットボットにhaikuが選ばれてるの?", True),
+        ("why did the city choose claude haiku for the chatbot?", True),
+        ("なんで入力しちゃだめなの?", False),
+    ],
+)
+def test_why_a_thing_was_chosen_asks_what_it_is(question: str, asks: bool) -> None:
+    assert ("definition" in asked(load_intents(), question)) == asks
