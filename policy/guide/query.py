@@ -47,6 +47,18 @@ _SAYS_ABOUT = re.compile(
     r"|\banything in (?:the|these|this|our|city's) (?:[a-z]+ )?(?:rules|rulebook|guidelines?) (?:about|on|regarding)\b"
 )
 
+# "without asking my manager", "do I need to tell my boss", "check with our section chief first": asking
+# one's superior is the rules' 所属長の許可 (2章4 「原則として所属長の許可を得た上で」), as 「上司に言わないで」 is.
+# Only before the use ("without …", "… before using", "… first"): telling one's manager after something went
+# wrong is a report (2章7-1(6)), not the permission.
+_SUPERIOR = (
+    r"(?:ask(?:ing)?|tell(?:ing)?|inform(?:ing)?|consult(?:ing)?|check(?:ing)? with|clear(?:ing)? it with|"
+    r"get(?:ting)? (?:approval|permission|the ok|an ok|sign-off) from) (?:my|our|the) "
+    r"(?:boss|manager|supervisor|superior|section chief|section head|division head|department head)\b"
+)
+_ASK_SUPERIOR = re.compile(rf"\bwithout {_SUPERIOR}|\b{_SUPERIOR}[^.?!]{{0,40}}?\b(?:before|first)\b")
+PERMISSION_TERMS = ("許可", "承認")
+
 # What a service made is a 生成物 (the heading of 6: 職員が生成物を利用する際の注意事項), whichever spelling
 # of the service names it: 「GPTが出した数字」「チャットGPTで作った文」「Claudeに書かせた」. The services are
 # the guideline words the vocabulary maps AI, GPT, chatbot to; the verbs make something, in the past.
@@ -195,6 +207,8 @@ def analyse(question: str, synonyms: Synonyms, known: AbstractSet[str] | None = 
     if OUTPUT_WORD not in _merge(concepts) and _made_by_a_service(normalize(question), synonyms):
         made = [_weights(c) for c in chunks(OUTPUT_WORD, synonyms.stopwords)] + [{OUTPUT_WORD: 1.0}]
         concepts.append({t: w * KNOWN_WEIGHT for t, w in _merge(made).items()})
+    if _ASK_SUPERIOR.search(question) and not set(PERMISSION_TERMS) & _merge(concepts).keys():
+        concepts.append(dict.fromkeys(PERMISSION_TERMS, KNOWN_WEIGHT))
     if _SELF.search(_SAYS_ABOUT.sub(" ", question)):
         concepts.append(dict.fromkeys(SELF_TERMS, SELF_WEIGHT))
     concepts = [c for c in concepts if c]

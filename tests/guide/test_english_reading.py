@@ -158,3 +158,16 @@ def test_unsure_whether_it_falls_under_is_the_rules_conflict(synonyms, question:
 )
 def test_why_a_thing_was_chosen_asks_what_it_is(question: str, asks: bool) -> None:
     assert ("definition" in asked(load_intents(), question)) == asks
+
+
+@pytest.mark.parametrize(
+    ("question", "permission"),
+    [
+        ("can i use chatgpt without asking my manager?", True),
+        ("do i need to tell my boss before using chatgpt?", True),
+        ("should i check with my supervisor first?", True),
+        ("the chatbot gave a resident wrong info. do i need to inform my boss?", False),
+    ],
+)
+def test_asking_ones_superior_before_the_use_is_the_permission(synonyms, question: str, permission: bool) -> None:
+    assert ("許可" in analyse(question, synonyms).weights) == permission
