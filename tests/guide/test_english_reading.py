@@ -171,3 +171,8 @@ def test_why_a_thing_was_chosen_asks_what_it_is(question: str, asks: bool) -> No
 )
 def test_asking_ones_superior_before_the_use_is_the_permission(synonyms, question: str, permission: bool) -> None:
     assert ("許可" in analyse(question, synonyms).weights) == permission
+
+
+@pytest.mark.parametrize("question", ["am i authorized to use it?", "do we need authorisation?", "who gives the green light?"])
+def test_authorizing_is_the_rules_permission(synonyms, question: str) -> None:
+    assert "許可" in analyse(question, synonyms).weights
