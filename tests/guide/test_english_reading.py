@@ -176,3 +176,16 @@ def test_asking_ones_superior_before_the_use_is_the_permission(synonyms, questio
 @pytest.mark.parametrize("question", ["am i authorized to use it?", "do we need authorisation?", "who gives the green light?"])
 def test_authorizing_is_the_rules_permission(synonyms, question: str) -> None:
     assert "許可" in analyse(question, synonyms).weights
+
+
+@pytest.mark.parametrize(
+    ("question", "undisclosed"),
+    [
+        ("can i paste internal documents into chatgpt?", True),
+        ("is this memo for internal use only?", True),
+        ("is chatgpt one of our internal networks?", False),
+        ("is there internal training on it?", False),
+    ],
+)
+def test_internal_is_undisclosed_only_of_information(synonyms, question: str, undisclosed: bool) -> None:
+    assert ("非公開情報" in analyse(question, synonyms).weights) == undisclosed
