@@ -98,7 +98,16 @@ def _latin_forms(word: str) -> set[str]:
     phrases = {(*head, form) for form in _inflections(last)}
     if head and last in _PARTICLES:  # the verb is the word before the particle: (the rules) apply to
         phrases |= {(*head[:-1], form, last) for form in _inflections(head[-1])}
-    return {sep.join(words) for words in phrases for sep in (" ", "-")}
+    forms = {sep.join(words) for words in phrases for sep in (" ", "-")}
+    return forms | {_ISE_IZE.sub(_other_spelling, form) for form in forms}
+
+
+# British and American spellings of one word: authorise/authorize, anonymisation/anonymization.
+_ISE_IZE = re.compile(r"(?<=[a-z]{3}i)([sz])(?=(?:e|es|ed|ing|ation|ations)\b)")
+
+
+def _other_spelling(match: re.Match[str]) -> str:
+    return "z" if match.group(1) == "s" else "s"
 
 
 def _inflections(last: str) -> set[str]:

@@ -189,3 +189,11 @@ def test_authorizing_is_the_rules_permission(synonyms, question: str) -> None:
 )
 def test_internal_is_undisclosed_only_of_information(synonyms, question: str, undisclosed: bool) -> None:
     assert ("非公開情報" in analyse(question, synonyms).weights) == undisclosed
+
+
+def test_british_and_american_spellings_are_one_word() -> None:
+    from policy.guide.synonyms import _latin_forms
+
+    assert {"authorise", "authorized", "authorisation"} <= _latin_forms("authorize") | _latin_forms("authorization")
+    assert {"summarize", "summarizing"} <= _latin_forms("summarise")
+    assert _latin_forms("size") == {"size", "sizes", "sized", "sizing"}
