@@ -40,6 +40,25 @@ SELF_WEIGHT = 1.0
 _SELF = re.compile(
     r"(?:^|(?<=[^一-龥ァ-ヺa-z0-9]))(?:ガイドライン|ルール)(?!上)|利活用ルール|\b(?:these|this|the|our|city's) (?:[a-z]+ )?(?:rules|rulebook|guidelines?)\b"
 )
+# "What do the rules say about patching it?", "Does the guideline say anything about misuse?", "Is there
+# anything in the rules on…": the rules only frame what is asked about; the question is not about them.
+_SAYS_ABOUT = re.compile(
+    r"\b(?:what )?(?:do|does|did) (?:the|these|this|our|city's) (?:[a-z]+ )?(?:rules|rulebook|guidelines?) "
+    r"(?:say|mention|state|have to say)(?: anything)? (?:about|on|regarding)\b"
+    r"|\banything in (?:the|these|this|our|city's) (?:[a-z]+ )?(?:rules|rulebook|guidelines?) (?:about|on|regarding)\b"
+)
+
+# "without asking my manager", "do I need to tell my boss", "check with our section chief first": asking
+# one's superior is the rules' 所属長の許可 (2章4 「原則として所属長の許可を得た上で」), as 「上司に言わないで」 is.
+# Only before the use ("without …", "… before using", "… first"): telling one's manager after something went
+# wrong is a report (2章7-1(6)), not the permission.
+_SUPERIOR = (
+    r"(?:ask(?:ing)?|tell(?:ing)?|inform(?:ing)?|consult(?:ing)?|check(?:ing)? with|clear(?:ing)? it with|"
+    r"get(?:ting)? (?:approval|permission|the ok|an ok|sign-off) from) (?:my|our|the) "
+    r"(?:boss|manager|supervisor|superior|section chief|section head|division head|department head)\b"
+)
+_ASK_SUPERIOR = re.compile(rf"\bwithout {_SUPERIOR}|\b{_SUPERIOR}[^.?!]{{0,40}}?\b(?:before|first)\b")
+PERMISSION_TERMS = ("許可", "承認")
 
 # What a service made is a 生成物 (the heading of 6: 職員が生成物を利用する際の注意事項), whichever spelling
 # of the service names it: 「GPTが出した数字」「チャットGPTで作った文」「Claudeに書かせた」. The services are
@@ -56,6 +75,9 @@ _MADE = (
 _MADE_WITH = (
     r"\b(?:created|made|written|generated|produced|drafted|composed|designed) (?:by|with|using|in) (?:an? |the )?"
 )
+# "have AI design a logo", "get ChatGPT to write", "let the AI draft": the service is made to make something.
+_HAVE = r"\b(?:have|has|had|having|let|lets|get|gets|getting|ask|asks|asking|use|using) (?:an? |the )?"
+_MAKE = r" (?:to )?(?:make|write|create|design|draft|generate|produce|compose|come up with|draw)\b"
 _made_patterns: WeakKeyDictionary[Synonyms, re.Pattern[str] | None] = WeakKeyDictionary()
 
 
@@ -66,7 +88,7 @@ def _made_by_a_service(question: str, synonyms: Synonyms) -> bool:
         names = sorted((w for w, t in synonyms.replacements.items() if set(t.split()) & set(_SERVICES)), key=len)
         alternatives = "|".join(map(re.escape, reversed(names)))
         _made_patterns[key] = (
-            re.compile(f"(?:{alternatives})(?:{_MADE})|{_MADE_WITH}(?:{alternatives})") if names else None
+            re.compile(f"(?:{alternatives})(?:{_MADE})|{_MADE_WITH}(?:{alternatives})|{_HAVE}(?:{alternatives}){_MAKE}") if names else None
         )
     pattern = _made_patterns[key]
     return pattern is not None and bool(pattern.search(question))
@@ -75,6 +97,9 @@ def _made_by_a_service(question: str, synonyms: Synonyms) -> bool:
 # 「入れても問題ない?」「貼っても問題ないでしょうか」: the ending asks for permission (intents.yaml); its 問題 is
 # no trouble (障害・問題 of 7-1(6)), so it is not read as a word of the question.
 _VERDICT = re.compile(r"(?:は|も|って)?問題(?:ない|なし|ありません)(?=です|でしょう|か|の|よね|\?|？|。|$)")
+# 「要約させるのはあり?」「これってナシ?」: あり/なし as a verdict asks whether it is allowed (intents.yaml); its
+# 有り is no word of the question (2章1-1(2) 「…されており」 is not about it).
+_YES_OR_NO = re.compile(r"(?:(?<=の|て|で)(?:は|も)|って)(?:あり|なし|アリ|ナシ)(?=です|でしょう|ですか|なの|な|か|\?|？|。|$)")
 
 # The contracted てしまう/でしまう (広まっちゃう, 読んじゃった) left at the start of a piece after a matched verb.
 _CUT_ENDING = re.compile(r"^(?:ちゃ|じゃ)(?:う|っ|い)")
@@ -83,6 +108,9 @@ _CUT_ENDING = re.compile(r"^(?:ちゃ|じゃ)(?:う|っ|い)")
 # the letters m and d are terms of the rules (様式1's mアカウント): they say nothing of a question's topic.
 # ('s stays: the vocabulary has phrases such as "someone else's text", and s is no term of the rules.)
 _CONTRACTION = re.compile(r"(?<=[a-z])['’][md]\b")
+# The negations hasn't, isn't, don't, can't, won't: read as has not, is not, do not, can not, will not, so
+# the vocabulary's "not been published", "not required" match whichever way a question writes them.
+_NEGATION = re.compile(r"\b(?:(wo)|(ca)|([a-z]+?))n['’]t\b")
 
 
 # 「どこの部署なんですか」「どうなんでしょう」: the なんで of なんです/なんでしょう is no なんで (why), so it is no
@@ -106,7 +134,9 @@ _TASKED_BY = re.compile(
 
 
 def without_contractions(question: str) -> str:
-    """``question`` (normalised) without the endings of the contractions I'm, I'd: i'm an alt -> i an alt."""
+    """``question`` (normalised) without the endings of the contractions I'm, I'd: i'm an alt -> i an alt;
+    a negation written out: hasn't -> has not, won't -> will not, can't -> can not."""
+    question = _NEGATION.sub(lambda m: ("will" if m.group(1) else "can" if m.group(2) else m.group(3)) + " not", question)
     return _CONTRACTION.sub("", question)
 
 
@@ -154,7 +184,7 @@ def analyse(question: str, synonyms: Synonyms, known: AbstractSet[str] | None = 
     """``known``: the guideline's terms; a staff word qualified by a noun outside them keeps its own
     sense (_qualified_elsewhere)."""
     concepts: list[dict[str, float]] = []
-    plain = _VERDICT.sub("、", without_contractions(question))
+    plain = _YES_OR_NO.sub("、", _VERDICT.sub("、", without_contractions(question)))
     plain = _TASKED_BY.sub("", _KIND_OF_THING.sub("", _NANDESU.sub("の", plain)))
     segments = synonyms.segments(plain, known or frozenset())
     own_sense = _qualified_elsewhere(segments, known) if known is not None else set()
@@ -185,7 +215,9 @@ def analyse(question: str, synonyms: Synonyms, known: AbstractSet[str] | None = 
     if OUTPUT_WORD not in _merge(concepts) and _made_by_a_service(normalize(question), synonyms):
         made = [_weights(c) for c in chunks(OUTPUT_WORD, synonyms.stopwords)] + [{OUTPUT_WORD: 1.0}]
         concepts.append({t: w * KNOWN_WEIGHT for t, w in _merge(made).items()})
-    if _SELF.search(question):
+    if _ASK_SUPERIOR.search(question) and not set(PERMISSION_TERMS) & _merge(concepts).keys():
+        concepts.append(dict.fromkeys(PERMISSION_TERMS, KNOWN_WEIGHT))
+    if _SELF.search(_SAYS_ABOUT.sub(" ", question)):
         concepts.append(dict.fromkeys(SELF_TERMS, SELF_WEIGHT))
     concepts = [c for c in concepts if c]
     text = joined(segments)

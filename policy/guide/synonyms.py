@@ -22,6 +22,11 @@ class Synonyms:
         # Every spelling a word is matched in (Latin words also inflected and hyphenated), longest
         # first, so マイナンバー wins over マイナ; Latin and katakana words only match whole.
         self._spellings = {v: w for w in replacements if w.isascii() for v in _latin_forms(w)}
+        # A katakana word typed in hiragana (ちゃっぴー, でーた): only words with a long-vowel mark or a
+        # small kana, which ordinary hiragana text seldom has, so that no particle run reads as one.
+        for word in replacements:
+            if _KATAKANA_WORD.fullmatch(word) and _SPOKEN_MARK.search(word):
+                self._spellings.setdefault(_hiragana(word), word)
         self._spellings.update((w, w) for w in replacements)  # a word as written is itself
         words = sorted(self._spellings, key=len, reverse=True)
         alternatives = [_whole(w) for w in words]
@@ -54,6 +59,12 @@ class Synonyms:
 
 
 _KATAKANA = "ァ-ヺー"
+_KATAKANA_WORD = re.compile(r"[ァ-ヶー]{3,}")
+_SPOKEN_MARK = re.compile(r"[ーッャュョァィゥェォ]")
+
+
+def _hiragana(word: str) -> str:
+    return "".join(chr(ord(c) - 0x60) if "ァ" <= c <= "ヶ" else c for c in word)
 _KANJI_RUN = re.compile(r"[一-龥々]+")
 
 
@@ -74,17 +85,39 @@ def _whole(word: str) -> str:
     return before + re.escape(word) + after
 
 
+# The particles that end a phrasal verb (sign up, apply to, hand out): its verb is what inflects.
+_PARTICLES = frozenset({"to", "for", "up", "out", "off", "on", "in", "into", "with", "about", "of", "over", "down", "back"})
+
+
 def _latin_forms(word: str) -> set[str]:
     """A Latin word or phrase with its last word in the regular inflections (infringe, infringes,
-    infringed, infringing) and its words apart by a space or a hyphen (fact check, fact-check)."""
+    infringed, infringing) and its words apart by a space or a hyphen (fact check, fact-check); a
+    phrasal verb's verb, the word before its particle, in them too (rules apply to: rules applied to;
+    sign up: signed up)."""
     *head, last = word.split(" ")
+    phrases = {(*head, form) for form in _inflections(last)}
+    if head and last in _PARTICLES:  # the verb is the word before the particle: (the rules) apply to
+        phrases |= {(*head[:-1], form, last) for form in _inflections(head[-1])}
+    forms = {sep.join(words) for words in phrases for sep in (" ", "-")}
+    return forms | {_ISE_IZE.sub(_other_spelling, form) for form in forms}
+
+
+# British and American spellings of one word: authorise/authorize, anonymisation/anonymization.
+_ISE_IZE = re.compile(r"(?<=[a-z]{3}i)([sz])(?=(?:e|es|ed|ing|ation|ations)\b)")
+
+
+def _other_spelling(match: re.Match[str]) -> str:
+    return "z" if match.group(1) == "s" else "s"
+
+
+def _inflections(last: str) -> set[str]:
     lasts = {last}
     if len(last) > 3 and last[-1].isalpha():
         stem = last[:-1] if last.endswith("e") else last
         lasts |= {last + "s", stem + "es", stem + "ed", stem + "ing"}
         if last.endswith("y") and last[-2] not in "aeiou":  # reply: replies, replied
             lasts |= {last[:-1] + "ies", last[:-1] + "ied"}
-    return {sep.join([*head, form]) for form in lasts for sep in (" ", "-")}
+    return lasts
 
 
 def joined(segments: list[tuple[str, str]]) -> str:

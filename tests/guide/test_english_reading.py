@@ -1,0 +1,199 @@
+"""How English questions are read: negations written out, phrasal verbs in any inflection, frames."""
+
+from __future__ import annotations
+
+import pytest
+
+from policy.guide.intent import asked, load_intents
+from policy.guide.query import analyse, without_contractions
+from policy.guide.synonyms import load_synonyms
+
+
+@pytest.fixture(scope="module")
+def synonyms():
+    return load_synonyms()
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("it hasn't been published yet", "it has not been published yet"),
+        ("i can't tell", "i can not tell"),
+        ("it won't matter", "it will not matter"),
+        ("don't", "do not"),
+        ("isn’t it", "is not it"),
+        ("i'm asking", "i asking"),
+    ],
+)
+def test_negations_are_written_out(question: str, expected: str) -> None:
+    assert without_contractions(question) == expected
+
+
+def test_a_negated_participle_reads_as_the_vocabulary_writes_it(synonyms) -> None:
+    query = analyse("a draft that hasn't been published yet", synonyms)
+    assert "公開前情報" in query.weights
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Do these rules apply to teachers?", "Does it apply to part-time staff?", "Which staff do the rules applies to?"],
+)
+def test_whom_the_rules_apply_to_is_their_scope_of_staff(synonyms, question: str) -> None:
+    assert "対象者" in analyse(question.lower(), synonyms).weights
+
+
+def test_applying_to_start_is_an_application(synonyms) -> None:
+    weights = analyse("how does our section apply to start using chatgpt?", synonyms).weights
+    assert "申請" in weights and "対象者" not in weights
+
+
+def test_a_phrasal_verb_matches_with_its_verb_inflected(synonyms) -> None:
+    assert "申請" in analyse("we signed up for it", synonyms).weights
+
+
+@pytest.mark.parametrize(
+    ("question", "about_the_rules"),
+    [
+        ("what do the rules say about patching it?", False),
+        ("does the guideline say anything about misuse?", False),
+        ("who do i contact about these rules?", True),
+        ("is the paid version covered by these rules?", True),
+    ],
+)
+def test_the_rules_framing_a_question_are_not_its_topic(synonyms, question: str, about_the_rules: bool) -> None:
+    assert ("本ガイドライン" in analyse(question, synonyms).weights) == about_the_rules
+
+
+@pytest.mark.parametrize("question", ["could it be exploited?", "who patches the chatbot?", "a security patch"])
+def test_exploits_and_patches_are_the_rules_vulnerabilities(synonyms, question: str) -> None:
+    assert "脆弱性" in analyse(question, synonyms).weights
+
+
+@pytest.mark.parametrize(
+    ("question", "access"),
+    [("how do i get to the chatbot?", True), ("how do we reach the chatbot?", True), ("do i get to use it?", False)],
+)
+def test_getting_to_a_place_is_access(synonyms, question: str, access: bool) -> None:
+    assert ("アクセス" in analyse(question, synonyms).weights) == access
+
+
+@pytest.mark.parametrize(
+    ("question", "made"),
+    [
+        ("can i have ai design a logo for our poster?", True),
+        ("is it ok to get chatgpt to write a reply?", True),
+        ("can i have ai access to the files?", False),
+    ],
+)
+def test_having_a_service_make_something_is_about_its_output(synonyms, question: str, made: bool) -> None:
+    assert ("生成物" in analyse(question, synonyms).weights) == made
+    assert ("output" in asked(load_intents(), question)) == made
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("are we permitted to use the paid version?", "permission"),
+        ("is it prohibited to enter a name?", "permission"),
+        ("could i use it for minutes?", "permission"),
+        ("are staff able to use the chatbot?", "permission"),
+        ("what must i check before using the answer?", "output"),
+        ("can i trust the chatbot's answers?", "output"),
+    ],
+)
+def test_english_question_frames_show_their_intent(question: str, intent: str) -> None:
+    assert intent in asked(load_intents(), question)
+
+
+def test_english_no_is_no_term(synonyms) -> None:
+    # The forms' column header 「No.」 is no topic: "No account needed?" does not ask for 様式1.
+    assert "no" not in analyse("no account needed for chatgpt?", synonyms).weights
+
+
+@pytest.mark.parametrize(
+    ("question", "wishes"),
+    [
+        ("chatgpt使いたいんだけど何から始めればいい?", True),
+        ("we want to use chatgpt in our section. how do we start?", True),
+        ("chatgpt使いたいんだけど個人情報入れていい?", False),
+    ],
+)
+def test_wanting_to_use_it_and_asking_how_is_the_rules_wish_to_use(question: str, wishes: bool) -> None:
+    intents = load_intents()
+    wanted = asked(intents, question)
+    assert any(i.tells(wanted) and "希望" in i.terms for i in intents) == wishes
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [("ちゃっぴーに要約させたい", "chatgpt"), ("めーるあどれすで登録", "メールアドレス"), ("でーたを入れたい", "データ")],
+)
+def test_a_katakana_word_typed_in_hiragana_is_read_as_it(synonyms, question: str, expected: str) -> None:
+    assert expected in analyse(question, synonyms).weights
+
+
+def test_plain_hiragana_is_not_read_as_a_katakana_word(synonyms) -> None:
+    # ぱーと is パート only with its long-vowel mark; 「いれる」「ろご」 have none and stay what they are.
+    assert "ロゴ" not in analyse("ろごを作りたい", synonyms).weights
+
+
+@pytest.mark.parametrize("question", ["議事録を要約させるのはあり?", "chatgptで作ってもあり?", "これってなし?"])
+def test_aris_and_nashis_verdict_asks_for_permission_and_is_no_word(synonyms, question: str) -> None:
+    assert "permission" in asked(load_intents(), question)
+    assert "有り" not in analyse(question, synonyms).weights and "無し" not in analyse(question, synonyms).weights
+
+
+@pytest.mark.parametrize("question", ["個人情報に当たるか微妙なデータ", "機密に該当するかわからない資料"])
+def test_unsure_whether_it_falls_under_is_the_rules_conflict(synonyms, question: str) -> None:
+    assert "抵触" in analyse(question, synonyms).weights
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("なんでチャットボットにhaikuが選ばれてるの?", True),
+        ("why did the city choose claude haiku for the chatbot?", True),
+        ("なんで入力しちゃだめなの?", False),
+    ],
+)
+def test_why_a_thing_was_chosen_asks_what_it_is(question: str, asks: bool) -> None:
+    assert ("definition" in asked(load_intents(), question)) == asks
+
+
+@pytest.mark.parametrize(
+    ("question", "permission"),
+    [
+        ("can i use chatgpt without asking my manager?", True),
+        ("do i need to tell my boss before using chatgpt?", True),
+        ("should i check with my supervisor first?", True),
+        ("the chatbot gave a resident wrong info. do i need to inform my boss?", False),
+    ],
+)
+def test_asking_ones_superior_before_the_use_is_the_permission(synonyms, question: str, permission: bool) -> None:
+    assert ("許可" in analyse(question, synonyms).weights) == permission
+
+
+@pytest.mark.parametrize("question", ["am i authorized to use it?", "do we need authorisation?", "who gives the green light?"])
+def test_authorizing_is_the_rules_permission(synonyms, question: str) -> None:
+    assert "許可" in analyse(question, synonyms).weights
+
+
+@pytest.mark.parametrize(
+    ("question", "undisclosed"),
+    [
+        ("can i paste internal documents into chatgpt?", True),
+        ("is this memo for internal use only?", True),
+        ("is chatgpt one of our internal networks?", False),
+        ("is there internal training on it?", False),
+    ],
+)
+def test_internal_is_undisclosed_only_of_information(synonyms, question: str, undisclosed: bool) -> None:
+    assert ("非公開情報" in analyse(question, synonyms).weights) == undisclosed
+
+
+def test_british_and_american_spellings_are_one_word() -> None:
+    from policy.guide.synonyms import _latin_forms
+
+    assert {"authorise", "authorized", "authorisation"} <= _latin_forms("authorize") | _latin_forms("authorization")
+    assert {"summarize", "summarizing"} <= _latin_forms("summarise")
+    assert _latin_forms("size") == {"size", "sizes", "sized", "sizing"}
