@@ -145,3 +145,21 @@ def test_not_telling_ones_superior_is_using_it_without_permission(synonyms):
     # 使い始めちゃった (already started) asks no procedure; 使い始めたい does.
     assert "利用手順" not in synonyms.expand("使い始めちゃった")
     assert "利用手順" in synonyms.expand("ChatGPT使い始めたい")
+
+
+def test_a_bot_is_the_chatbot(synonyms):
+    # 「ボット」「案内ボット」 are what staff call the 生成AI総合案内チャットボット.
+    assert "生成ai総合案内チャットボット" in synonyms.expand("ボットのやりとり").split()
+    assert "生成ai総合案内チャットボット" in synonyms.expand("案内ボットに打ち込んだ").split()
+
+
+def test_being_told_is_being_let_know(synonyms):
+    # 知らされる is the 周知 of 3章1-1(5); an お知らせ (a notice to draft) is a document, not a letting know.
+    assert "周知" in synonyms.expand("使う側に知らされるの").split()
+    assert "周知" not in synonyms.expand("避難所開設のお知らせ文の下書き").split()
+
+
+def test_another_use_is_use_for_another_purpose(synonyms):
+    # 3章1-3(2)「提供目的以外に利用しないこと」: 別の用途, 流用 are use for another purpose.
+    assert "目的以外" in synonyms.expand("入力データを別の用途に使わない保証").split()
+    assert "目的以外" in synonyms.expand("ログを流用していいの").split()
