@@ -484,3 +484,11 @@ def test_what_a_covered_service_is_or_can_do_is_its_basic_information(intents, g
     question = "ChatGPTは人間と同じように判断できる?"
     assert "service" not in asked(intents, normalize(question))
     assert guide.search(question, 1)[0].section.id == "2章3-1(6)"
+
+
+def test_what_was_typed_or_pasted_in_is_no_entering_asked_about(intents):
+    # 打ち込んだ内容, 貼った文章 name what was entered, as 入力した内容 does: the question is about what happens to it.
+    assert asked(intents, normalize("打ち込んだ内容がどっかに広まったりする危険ってあるの?")) == {"risk"}
+    assert "input" not in asked(intents, normalize("貼った文章が学習に使われることはある?"))
+    assert "input" in asked(intents, normalize("名簿を打ち込んでもいい?"))
+    assert "input" in asked(intents, normalize("議事録を貼ってもいい?"))

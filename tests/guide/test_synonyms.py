@@ -163,3 +163,15 @@ def test_another_use_is_use_for_another_purpose(synonyms):
     # 3章1-3(2)「提供目的以外に利用しないこと」: 別の用途, 流用 are use for another purpose.
     assert "目的以外" in synonyms.expand("入力データを別の用途に使わない保証").split()
     assert "目的以外" in synonyms.expand("ログを流用していいの").split()
+
+
+def test_a_near_copy_is_a_look_alike(synonyms):
+    # 6-2(1)「既存の著作物と同一・類似している場合」: ほぼ同じ is 類似; a bare 同じ (同じ意味) is not.
+    assert "類似" in synonyms.expand("本の一節とほぼ同じだった").split()
+    assert "類似" not in synonyms.expand("会話型aiってチャットボットと同じ意味ですか").split()
+
+
+def test_spreading_somewhere_is_leaking_not_becoming_widespread(synonyms):
+    # 2章3-1(3)「拡散される恐れ」: what one entered spreading somewhere; AI spreading in society is 1章2's 普及.
+    assert "拡散" in synonyms.expand("打ち込んだ内容がどっかに広まったりする").split()
+    assert "普及" in synonyms.expand("生成aiが広まっている背景").split()
