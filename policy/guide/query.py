@@ -40,6 +40,11 @@ SELF_WEIGHT = 1.0
 _SELF = re.compile(
     r"(?:^|(?<=[^一-龥ァ-ヺa-z0-9]))(?:ガイドライン|ルール)(?!上)|利活用ルール|\b(?:these|this|the|our|city's) (?:[a-z]+ )?(?:rules|rulebook|guidelines?)\b"
 )
+# 「総務省の情報セキュリティポリシーのガイドライン」「国の指針」「他の自治体のルール」: guidelines of another body (the
+# ones 1章1-1 and 用語(※3) name, or another city's) are not these rules.
+_OTHERS_RULES = re.compile(
+    r"(?:総務省|政府|省庁|デジタル庁|国|自治体|他市|他県|ポリシー)(?:の|が(?:出し|作っ|定め)た)[^、。?？!！]{0,20}?(?:ガイドライン|ルール|指針)"
+)
 # "What do the rules say about patching it?", "Does the guideline say anything about misuse?", "Is there
 # anything in the rules on…": the rules only frame what is asked about; the question is not about them.
 _SAYS_ABOUT = re.compile(
@@ -217,7 +222,7 @@ def analyse(question: str, synonyms: Synonyms, known: AbstractSet[str] | None = 
         concepts.append({t: w * KNOWN_WEIGHT for t, w in _merge(made).items()})
     if _ASK_SUPERIOR.search(question) and not set(PERMISSION_TERMS) & _merge(concepts).keys():
         concepts.append(dict.fromkeys(PERMISSION_TERMS, KNOWN_WEIGHT))
-    if _SELF.search(_SAYS_ABOUT.sub(" ", question)):
+    if _SELF.search(_OTHERS_RULES.sub(" ", _SAYS_ABOUT.sub(" ", question))):
         concepts.append(dict.fromkeys(SELF_TERMS, SELF_WEIGHT))
     concepts = [c for c in concepts if c]
     text = joined(segments)

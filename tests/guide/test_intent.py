@@ -492,3 +492,13 @@ def test_what_was_typed_or_pasted_in_is_no_entering_asked_about(intents):
     assert "input" not in asked(intents, normalize("貼った文章が学習に使われることはある?"))
     assert "input" in asked(intents, normalize("名簿を打ち込んでもいい?"))
     assert "input" in asked(intents, normalize("議事録を貼ってもいい?"))
+
+
+def test_what_a_named_thing_is_for_asks_for_its_glossary_entry(intents, guide):
+    # 「…って、そもそも何のための文書?」 asks what the thing is: 用語(※3) describes the 総務省 guideline, which is
+    # another body's guideline, not these rules (1章1-1 only names it).
+    question = "総務省の情報セキュリティポリシーのガイドラインって、そもそも何のための文書?"
+    assert "definition" in asked(intents, normalize(question))
+    assert "用語(※3)" in [h.section.id for h in guide.search(question)[:3]]
+    # What these rules are for stays their purpose (1章3).
+    assert guide.search("このルールって、何のためにあるの?")[0].section.id == "1章3"

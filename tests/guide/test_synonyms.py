@@ -175,3 +175,8 @@ def test_spreading_somewhere_is_leaking_not_becoming_widespread(synonyms):
     # 2章3-1(3)「拡散される恐れ」: what one entered spreading somewhere; AI spreading in society is 1章2's 普及.
     assert "拡散" in synonyms.expand("打ち込んだ内容がどっかに広まったりする").split()
     assert "普及" in synonyms.expand("生成aiが広まっている背景").split()
+
+
+def test_drawing_on_something_is_basing_on_it(synonyms):
+    # 1章1-1「…を参考に作成をしたものである」: 下敷きにして is 参考にして.
+    assert "参考" in synonyms.expand("国の指針を下敷きにして作ってる").split()
