@@ -262,15 +262,25 @@ class GuideIndex:
     def _referred_services(self, tree: SectionTree) -> list[str]:
         """The service each leaf's 「本生成AI」「当生成AI」 refers to, when its text does not name one:
         the one last named in its chapter before it (3章1-1(1) names 生成AI総合案内チャットボット and
-        3章1-3(1) 「本生成AIに入力された内容」 is about it); empty when none is."""
+        3章1-3(1) 「本生成AIに入力された内容」 is about it); so does its 「生成AIシステム」 once the chapter has
+        said which service it means by that (3章1-1(1)「生成AI総合案内チャットボット等の生成AIシステム」);
+        empty when none is."""
         out: list[str] = []
         last: dict[str, str] = {}  # chapter id -> the service its text named last
+        system: dict[str, str] = {}  # chapter id -> the service its text called a 生成AIシステム
         for leaf, text in zip(self.leaves, self._texts, strict=True):
             chapter = next(iter(tree.ancestors(leaf.id)), leaf).id
             named = [n for n in self._services if n in text]
             if len(named) == 1:
                 last[chapter] = named[0]
-            out.append(last.get(chapter, "") if not named and _REFERENCE.search(text) else "")
+                if re.search(re.escape(named[0]) + r"等?の" + _SYSTEM, text):
+                    system[chapter] = named[0]
+            if named:
+                out.append("")
+            elif _REFERENCE.search(text):
+                out.append(last.get(chapter, ""))
+            else:
+                out.append(system.get(chapter, "") if _SYSTEM in text else "")
         return out
 
     def _row_names(self, leaf: Section, title: str) -> list[str]:
@@ -403,6 +413,9 @@ class _Shares:
 _QUOTED_NAME = re.compile(r"「(.+?)」")
 # How the rules refer back to a service named before: 本生成 AI, 当生成 AI システム.
 _REFERENCE = re.compile(r"[本当]生成ai")
+# 「生成AIシステム」, once a chapter has said which service it means (3章 lead: 「生成 AI 総合案内チャットボット等の
+# 生成 AI システム」); elsewhere (2章6-6 「生成 AI システム特有の…リスクケース」) it names no service.
+_SYSTEM = "生成aiシステム"
 
 
 def _names(core: str, title: str) -> bool:

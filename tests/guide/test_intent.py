@@ -502,3 +502,13 @@ def test_what_a_named_thing_is_for_asks_for_its_glossary_entry(intents, guide):
     assert "用語(※3)" in [h.section.id for h in guide.search(question)[:3]]
     # What these rules are for stays their purpose (1章3).
     assert guide.search("このルールって、何のためにあるの?")[0].section.id == "1章3"
+
+
+def test_the_chapters_generative_ai_system_is_the_service_it_named_so(guide):
+    # 3章1-1(1): 「生成 AI 総合案内チャットボット等の生成 AI システム」; 3章1-1(2) 「生成 AI システムが利用されている
+    # こと…業務と関係のない…入力」 is then about the chatbot. 2章6-6's 「生成 AI システム特有の…リスクケース」 is not.
+    referred = dict(zip((leaf.id for leaf in guide.index.leaves), guide.index._referred_services(guide.tree), strict=True))
+    assert referred["3章1-1(2)"] == referred["3章1-3(1)"] == "生成ai総合案内チャットボット"
+    assert referred["2章6-6"] == ""
+    question = "市民が案内ボットで関係ない遊びの質問ばかりしてたら、市はそれ把握してる?"
+    assert "3章1-1(2)" in [h.section.id for h in guide.search(question)[:3]]
