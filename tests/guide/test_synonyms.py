@@ -180,3 +180,10 @@ def test_spreading_somewhere_is_leaking_not_becoming_widespread(synonyms):
 def test_drawing_on_something_is_basing_on_it(synonyms):
     # 1章1-1「…を参考に作成をしたものである」: 下敷きにして is 参考にして.
     assert "参考" in synonyms.expand("国の指針を下敷きにして作ってる").split()
+
+
+def test_the_content_of_what_was_entered_is_no_model(synonyms):
+    # 打ち込んだ中身 is the 入力内容 of 3章1-3; the 中身 of a service is the model inside it (2章1-1(3)).
+    assert "入力内容" in synonyms.expand("市民が案内ボットに打ち込んだ中身").split()
+    assert "モデル" not in synonyms.expand("市民が案内ボットに打ち込んだ中身").split()
+    assert "モデル" in synonyms.expand("チャットボットの中身はどこのAI").split()
