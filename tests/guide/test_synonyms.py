@@ -187,3 +187,13 @@ def test_the_content_of_what_was_entered_is_no_model(synonyms):
     assert "入力内容" in synonyms.expand("市民が案内ボットに打ち込んだ中身").split()
     assert "モデル" not in synonyms.expand("市民が案内ボットに打ち込んだ中身").split()
     assert "モデル" in synonyms.expand("チャットボットの中身はどこのAI").split()
+
+
+def test_english_families_of_proofreading_unreleased_and_known_issues(synonyms):
+    # 2章2-1(2)④ 文章の校正: catching typos; 5-1(3) 公開前情報: a release not out yet; 2章3 課題: known limitations.
+    assert "校正" in synonyms.expand("can i run a notice through chatgpt to catch typos?").split()
+    assert "公開前情報" in synonyms.expand("our press release is not out until next week").split()
+    assert "課題" in synonyms.expand("is that a known limitation?").split()
+    # Running a notice through ChatGPT is no 運用 (operating a system); running the chatbot is.
+    assert "運用" not in synonyms.expand("can i run a notice through chatgpt").split()
+    assert "運用" in synonyms.expand("who runs the chatbot?").split()
