@@ -512,3 +512,13 @@ def test_the_chapters_generative_ai_system_is_the_service_it_named_so(guide):
     assert referred["2章6-6"] == ""
     question = "市民が案内ボットで関係ない遊びの質問ばかりしてたら、市はそれ把握してる?"
     assert "3章1-1(2)" in [h.section.id for h in guide.search(question)[:3]]
+
+
+def test_whether_two_words_mean_the_same_or_what_a_thing_is_like(intents, guide):
+    # 「XってYと同じ意味?」 asks what X means; 「Xってどういう特徴のAI?」 what X is (glossary, when X is no service).
+    assert "definition" in asked(intents, normalize("会話型AIってチャットボットと同じ意味ですか"))
+    assert guide.search("会話型AIってチャットボットと同じ意味ですか")[0].section.id == "用語(※9)"
+    assert "about" in asked(intents, normalize("Claude Haikuってどういう特徴のAI?"))
+    assert guide.search("Claude Haikuってどういう特徴のAI?なんでチャットボット向きなの")[0].section.id == "用語(※8)"
+    # A service the rules describe keeps its 基本情報.
+    assert guide.search("ChatGPTってどういう特徴があるの?")[0].section.id == "2章2-1(1)"
