@@ -522,3 +522,9 @@ def test_whether_two_words_mean_the_same_or_what_a_thing_is_like(intents, guide)
     assert guide.search("Claude Haikuってどういう特徴のAI?なんでチャットボット向きなの")[0].section.id == "用語(※8)"
     # A service the rules describe keeps its 基本情報.
     assert guide.search("ChatGPTってどういう特徴があるの?")[0].section.id == "2章2-1(1)"
+
+
+def test_starting_to_say_something_is_no_output(intents):
+    # 言い出したり (starts saying) is not 出した (what the AI put out); 「AIが出してきた数字」 still is.
+    assert "output" not in asked(intents, normalize("AIって悪いことに使われたり、変なこと言い出したりするって聞くけど本当?"))
+    assert "output" in asked(intents, normalize("AIが出してきた数字"))

@@ -197,3 +197,8 @@ def test_english_families_of_proofreading_unreleased_and_known_issues(synonyms):
     # Running a notice through ChatGPT is no 運用 (operating a system); running the chatbot is.
     assert "運用" not in synonyms.expand("can i run a notice through chatgpt").split()
     assert "運用" in synonyms.expand("who runs the chatbot?").split()
+
+
+def test_what_runs_behind_a_service_is_its_model(synonyms):
+    # 2章1-1(3)「…チャットボットに用いられている生成 AI モデル」: the AI running behind it.
+    assert "モデル" in synonyms.expand("チャットボットの裏で動いてるAIって何").split()
