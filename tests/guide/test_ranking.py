@@ -29,6 +29,10 @@ HOLDOUT_4 = QUESTIONS.with_name("questions-holdout-4.jsonl")
 PROBE_9 = QUESTIONS.with_name("questions-probe-9.jsonl")
 PROBE_10 = QUESTIONS.with_name("questions-probe-10.jsonl")
 HOLDOUT_7 = QUESTIONS.with_name("questions-holdout-7.jsonl")
+PROBE_11 = QUESTIONS.with_name("questions-probe-11.jsonl")
+HOLDOUT_8 = QUESTIONS.with_name("questions-holdout-8.jsonl")
+HOLDOUT_9 = QUESTIONS.with_name("questions-holdout-9.jsonl")
+HOLDOUT_10 = QUESTIONS.with_name("questions-holdout-10.jsonl")
 HOLDOUT_5 = QUESTIONS.with_name("questions-holdout-5.jsonl")
 HOLDOUT_6 = QUESTIONS.with_name("questions-holdout-6.jsonl")
 
@@ -95,39 +99,53 @@ def test_extra_questions_do_not_regress(guide):
         # tuned again. Untuned it measured 0.740 / 0.875, then 0.750 / 0.923; since then its misses
         # were read and it measures 0.913 / 0.990; 0.942 / 0.990 after the fourth round (screening
         # rule data, 'about' intent, 本生成AI resolved, quoted titles); 0.962 / 1.000 after the fifth.
-        (HOLDOUT_2, 80, (0.91, 0.97)),
+        (HOLDOUT_2, 80, (0.94, 0.97)),
         # 100 questions written by another engineer during the second round of ranking work and
         # scored once, unseen, at its end: 0.750 / 0.880 before it (e269068), 0.800 / 0.890 after.
         # A development set since the third round: 0.910 / 0.980; 0.940 / 0.990 after the fourth and
         # the fifth, 0.960 / 0.990 after the sixth.
-        (HOLDOUT_3, 80, (0.91, 0.96)),
+        (HOLDOUT_3, 80, (0.96, 0.97)),
         # 80 questions written from the guideline alone by another engineer (the same draw as
         # holdout-4), a development set of the third round: 0.588 / 0.750 before it (9be9b2a),
         # 0.613 / 0.775 after its first, general changes (before its misses were read), 0.825 /
         # 0.950 at its end; 0.887 / 0.950 after the fourth, 0.938 / 0.988 after the fifth.
-        (PROBE_4, 60, (0.90, 0.95)),
+        (PROBE_4, 60, (0.92, 0.97)),
         # 100 questions written blind by another engineer after the fourth round; its first, blind
         # scoring (HEAD 697371d): 0.840 / 0.950. A development set of the fifth round: 0.910 / 0.990;
         # 0.930 / 0.990 after the sixth.
-        (PROBE_7, 100, (0.87, 0.96)),
+        (PROBE_7, 100, (0.93, 0.97)),
         # 100 questions written blind by another engineer after the fifth round; its first, blind
         # scoring (HEAD 30aabcc): 0.770 / 0.950. A development set of the sixth round: 0.890 / 0.960.
-        (PROBE_8, 100, (0.86, 0.94)),
+        (PROBE_8, 100, (0.93, 0.97)),
         # Drawn with probe-4 from one pool of 180 and held out for three rounds, scored as aggregates only:
         # 0.690 / 0.830 before the third round (9be9b2a), 0.760 / 0.860 at the sixth's end (877e9dc).
         # A development set of the seventh round: 0.860 / 0.970; 0.880 / 0.980 with the eighth merged.
-        (HOLDOUT_4, 100, (0.84, 0.95)),
+        (HOLDOUT_4, 100, (0.90, 0.97)),
         # Written blind after the sixth round; scored blind at 6dea490: 0.900 / 1.000. A development set
         # of the eighth round (0.920 / 0.990 -> 0.950 / 0.990); 0.970 / 0.990 with the seventh merged.
         (PROBE_9, 100, (0.93, 0.97)),
         # Written blind after the sixth round; scored blind at 6dea490: 0.790 / 0.910. A development set
         # of the eighth round: 0.870 / 0.960; 0.870 / 0.950 with the seventh merged.
-        (PROBE_10, 100, (0.84, 0.93)),
+        (PROBE_10, 100, (0.87, 0.95)),
         # Written blind after the sixth round; scored blind: 0.760 / 0.910 at 6dea490, 0.790 / 0.930 after
-        # the seventh and eighth rounds (ecef527), which nobody had read. A development set of the ninth.
-        (HOLDOUT_7, 100, (0.76, 0.90)),
+        # the seventh and eighth rounds (ecef527), which nobody had read. A development set of the ninth:
+        # 0.930 / 0.990; 0.950 / 1.000 with the ports and merges of rounds 9-11.
+        (HOLDOUT_7, 100, (0.92, 0.97)),
+        # Written blind (every leaf but one); scored blind: 0.820 / 0.930 at 6dea490, 0.860 / 0.960 at 0205212,
+        # 0.870 / 0.950 after round 9 on main, which never read it. A development set of round 9's branch:
+        # 0.940 / 0.980 there; 0.950 / 0.990 on main after round 11.
+        (PROBE_11, 100, (0.92, 0.97)),
+        # Written blind (a help desk's year of chats); scored blind: 0.750 / 0.890 at 6dea490, 0.790 / 0.910
+        # at 923d359. A development set of round 10 (English reading): 0.870 / 0.990.
+        (HOLDOUT_8, 100, (0.84, 0.97)),
+        # Written blind (every leaf, all glossary entries); scored blind: 0.730 / 0.860 at 6dea490, 0.790 /
+        # 0.890 at a38c4bb. A development set of round 11: 0.850 / 0.990.
+        (HOLDOUT_9, 100, (0.82, 0.97)),
     ],
-    ids=["holdout-2", "holdout-3", "probe-4", "probe-7", "probe-8", "holdout-4", "probe-9", "probe-10", "holdout-7"],
+    ids=[
+        "holdout-2", "holdout-3", "probe-4", "probe-7", "probe-8", "holdout-4", "probe-9", "probe-10", "holdout-7",
+        "probe-11", "holdout-8", "holdout-9",
+    ],
 )
 def test_development_questions(guide, tree, path, least, floors):
     """Question sets whose misses have been read: no longer estimates for unseen questions (the
@@ -146,14 +164,21 @@ def test_development_questions(guide, tree, path, least, floors):
     [
         # Written after the third round; scored as aggregates: 0.850 / 0.930 with the ranking of
         # 1a07a29, 0.860 / 0.930 at the fifth round's end (35ffa4b), 0.870 / 0.930 at the sixth's (877e9dc).
-        (HOLDOUT_5, (0.82, 0.90), (0.870, 0.930)),
+        # Rounds 7-11 (this afternoon's): 0.930 / 0.980 at ecef527, 0.950 / 0.990 at 6a4ed8f; developers saw
+        # these aggregates (pytest prints them) and, once, a line by accident: an upper estimate now.
+        (HOLDOUT_5, (0.92, 0.97), (0.950, 0.990)),
         # Written from the guideline and sections.md alone, after the fourth round had started;
         # scored as aggregates: 0.780 / 0.910 with the ranking of ea7837b, 0.800 / 0.900 at the
         # fourth round's end (4ec6590), 0.820 / 0.920 at the fifth's (35ffa4b), 0.800 / 0.930 at
         # the sixth's (877e9dc): that round's gains on its development sets did not carry over.
-        (HOLDOUT_6, (0.77, 0.90), (0.800, 0.930)),
+        # Rounds 7-11: 0.850 / 0.950 at ecef527, 0.860 / 0.970 at a38c4bb, 0.860 / 0.960 at 6a4ed8f (the same
+        # caveat as holdout-5).
+        (HOLDOUT_6, (0.83, 0.94), (0.860, 0.960)),
+        # Written last, blind (the bot's first month in production), never read by anyone changing the
+        # ranking: 0.760 / 0.900 at 6dea490, 0.800 / 0.940 at a38c4bb, 0.810 / 0.950 at 6a4ed8f.
+        (HOLDOUT_10, (0.78, 0.92), (0.810, 0.950)),
     ],
-    ids=["holdout-5", "holdout-6"],
+    ids=["holdout-5", "holdout-6", "holdout-10"],
 )
 def test_unseen_questions(guide, tree, path, floors, measured):
     """Questions written from the guideline alone by other engineers, which nobody working on the
