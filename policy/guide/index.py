@@ -336,6 +336,7 @@ class GuideIndex:
         share = _Shares([(c, idf) for c, idf in concepts if idf > 0])
         total = share.total
         named = self._services & weights.keys()
+        marked = {f"用語(※{int(n)})" for n in _NOTE_MARK.findall(asked_text)}
         hits = []
         for i, leaf in enumerate(self.leaves):
             doc = self._words.docs[i]
@@ -381,6 +382,9 @@ class GuideIndex:
                 or self._titles[i] in query.quoted
                 or bool(query.topic and wanted & self._addressed[i] and _names(query.topic, self._titles[i]))
             )
+            # 「本文の※11の注記って」: a question quoting a note's marker asks for that note of 用語解説, even one
+            # that only sends the reader on (用語(※11)「別紙参照のこと。」).
+            titled = titled or leaf.id in marked
             exact = titled or (not self._pointer[i] and any(p in self._texts[i] for p in query.phrases))
             if score <= 0 and not exact:
                 continue
@@ -411,6 +415,8 @@ class _Shares:
 
 
 _QUOTED_NAME = re.compile(r"「(.+?)」")
+# A note's marker as the rules print it after a term (機密性2(※11)), the label of its 用語解説 entry.
+_NOTE_MARK = re.compile(r"※\s*(\d{1,2})(?!\d)")
 # How the rules refer back to a service named before: 本生成 AI, 当生成 AI システム.
 _REFERENCE = re.compile(r"[本当]生成ai")
 # 「生成AIシステム」, once a chapter has said which service it means (3章 lead: 「生成 AI 総合案内チャットボット等の

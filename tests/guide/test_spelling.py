@@ -238,3 +238,12 @@ def test_a_term_then_oshiete_in_kana_or_without_wo_asks_for_it(guide):
     # 「パブリシティ権おしえて」「会話型AI教えて」: the term plus 教えて (in kana, or without を) asks for its entry.
     for question, section in (("パブリシティ権おしえて", "用語(※14)"), ("会話型AIおしえて", "用語(※9)"), ("ブレインストーミング教えて", "用語(※10)")):
         assert guide.search(question, 1)[0].section.id == section
+
+
+def test_a_notes_marker_names_its_glossary_entry(guide):
+    # 機密性2(※11): the marker the rules print after a term is the label of its entry in 用語解説,
+    # even of one that only sends the reader on to the annex.
+    assert guide.search("本文の※11の注記ってどこ見ればいい")[0].section.id == "用語(※11)"
+    assert guide.search("※ 14って何の注?")[0].section.id == "用語(※14)"
+    # No marker, no note: the number alone is 機密性 or a form.
+    assert guide.search("機密性2の情報は入れていい?")[0].section.id != "用語(※11)"
