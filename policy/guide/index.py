@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 
 from policy.guide.highlight import split
 from policy.guide.intent import Intent, addressed_elsewhere, asked, load_intents, roles
-from policy.guide.query import analyse, without_introduction
+from policy.guide.query import Query, analyse, without_introduction
 from policy.guide.reading import Readings
 from policy.guide.sections import Section, SectionTree, is_within
 from policy.guide.synonyms import Synonyms
@@ -235,12 +235,15 @@ class GuideIndex:
             (i, dict.fromkeys(self._terms(" ".join(i.terms)), INTENT_TERMS_WEIGHT)) for i in self.intents if i.terms
         ]
 
+    def read(self, question: str) -> Query:
+        """``question`` (normalised) as the index reads it: kana respelt, in the rules' vocabulary."""
+        return analyse(self._readings.respell(question), self.synonyms, self._words.idf.keys())
+
     def _is_service(self, topic: str) -> bool:
         """Whether ``topic`` names one of the services the rules describe (総合案内のチャットボット, GPT)."""
         if any(s in topic for s in self._services):
             return True
-        read = analyse(self._readings.respell(topic), self.synonyms, self._words.idf.keys())
-        return bool(self._services & read.weights.keys())
+        return bool(self._services & self.read(topic).weights.keys())
 
     def _own_name(self, title: str) -> str:
         """``title`` less the city's and a service's name before it; empty when that leaves too little to name it."""
@@ -317,9 +320,8 @@ class GuideIndex:
     def search(self, question: str, limit: int = 5) -> list[Hit]:
         """The best leaves for ``question``, best first; empty when nothing matches."""
         question = without_introduction(normalize(question))
-        query = analyse(self._readings.respell(question), self.synonyms, self._words.idf.keys())
-        asked_text = normalize(question)
-        wanted = asked(self.intents, asked_text)
+        query = self.read(question)
+        wanted = asked(self.intents, question)
         if "about" in wanted and query.topic and not self._is_service(query.topic):
             # 「クロード ハイクってどんなAI?」「会話型AIってチャットボットと何が違うの」: asking what a thing is, of
             # anything but the services the rules describe under 基本情報, asks for its glossary entry.
@@ -336,7 +338,7 @@ class GuideIndex:
         share = _Shares([(c, idf) for c, idf in concepts if idf > 0])
         total = share.total
         named = self._services & weights.keys()
-        marked = {f"用語(※{int(n)})" for n in _NOTE_MARK.findall(asked_text)}
+        marked = {f"用語(※{int(n)})" for n in _NOTE_MARK.findall(question)}
         hits = []
         for i, leaf in enumerate(self.leaves):
             doc = self._words.docs[i]
@@ -378,7 +380,7 @@ class GuideIndex:
             # for a definition) that puts its title before って/とは asks for it, however it goes on.
             titled = not self._pointer[i] and (
                 _names(query.core, self._titles[i])
-                or bool(self._own_names[i] and wanted & self._addressed[i] and self._own_names[i] in asked_text)
+                or bool(self._own_names[i] and wanted & self._addressed[i] and self._own_names[i] in question)
                 or self._titles[i] in query.quoted
                 or bool(query.topic and wanted & self._addressed[i] and _names(query.topic, self._titles[i]))
             )

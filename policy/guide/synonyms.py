@@ -7,7 +7,7 @@ from collections.abc import Set as AbstractSet
 from pathlib import Path
 
 from policy.datafile import Node, RuleDataError, load_yaml, require, string_list
-from policy.guide.terms import normalize
+from policy.guide.terms import hiragana, normalize
 
 SYNONYMS_PATH = Path(__file__).with_name("data") / "synonyms.yaml"
 
@@ -26,7 +26,7 @@ class Synonyms:
         # small kana, which ordinary hiragana text seldom has, so that no particle run reads as one.
         for word in replacements:
             if _KATAKANA_WORD.fullmatch(word) and _SPOKEN_MARK.search(word):
-                self._spellings.setdefault(_hiragana(word), word)
+                self._spellings.setdefault(hiragana(word), word)
         self._spellings.update((w, w) for w in replacements)  # a word as written is itself
         words = sorted(self._spellings, key=len, reverse=True)
         alternatives = [_whole(w) for w in words]
@@ -61,10 +61,6 @@ class Synonyms:
 _KATAKANA = "ァ-ヺー"
 _KATAKANA_WORD = re.compile(r"[ァ-ヶー]{3,}")
 _SPOKEN_MARK = re.compile(r"[ーッャュョァィゥェォ]")
-
-
-def _hiragana(word: str) -> str:
-    return "".join(chr(ord(c) - 0x60) if "ァ" <= c <= "ヶ" else c for c in word)
 _KANJI_RUN = re.compile(r"[一-龥々]+")
 
 

@@ -116,9 +116,17 @@ _FULL_SIZE = dict(zip("ぁぃぅぇぉっゃゅょゎ", "あいうえおつや�
 _FOLD = str.maketrans({**_HIRAGANA, **{k: _FULL_SIZE.get(v, v) for k, v in _HIRAGANA.items()}, **_FULL_SIZE, "ー": None})
 
 
+_TO_HIRAGANA = str.maketrans(_HIRAGANA)
+
+
 def fold(text: str) -> str:
     """``text`` with the differences of kana spelling folded away."""
     return text.translate(_FOLD)
+
+
+def hiragana(text: str) -> str:
+    """``text`` with its katakana written in hiragana (ちゃっぴー for チャッピー), nothing else folded."""
+    return text.translate(_TO_HIRAGANA)
 
 
 def bigrams(text: str) -> list[str]:

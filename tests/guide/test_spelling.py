@@ -80,13 +80,13 @@ def test_a_question_on_one_service_is_not_answered_by_the_twin_section_on_the_ot
 
 def test_a_mapped_word_keeps_its_compound_with_an_affix(guide):
     # 利用 is mapped by its lemma (利用, 活用); 利用者 (利用 + 者) is the rules' own word in 2章7-1(2).
-    concepts = analyse("利用者に追加したい", guide.index.synonyms, guide.index._words.idf.keys()).concepts
+    concepts = guide.index.read("利用者に追加したい").concepts
     assert any("利用者" in c and "活用" in c for c in concepts)
 
 
 def test_naming_the_rules_is_a_concept_though_their_name_is_a_stop_word(guide):
     def named(question: str) -> bool:
-        concepts = analyse(question, guide.index.synonyms, guide.index._words.idf.keys()).concepts
+        concepts = guide.index.read(question).concepts
         return any("本ガイドライン" in c for c in concepts)
 
     assert named("このガイドラインって国のなにかを元にしてるの?")
@@ -99,7 +99,7 @@ def test_naming_the_rules_is_a_concept_though_their_name_is_a_stop_word(guide):
 
 def test_what_a_service_made_is_its_output_whatever_its_spelling(guide):
     def output(question: str) -> bool:
-        concepts = analyse(question, guide.index.synonyms, guide.index._words.idf.keys()).concepts
+        concepts = guide.index.read(question).concepts
         return any("生成物" in c for c in concepts)
 
     # GPT, チャットGPT: staff spellings the vocabulary's list of 「AIが作った」 forms does not name.
@@ -124,7 +124,7 @@ def test_the_names_the_rules_write_in_latin_letters_are_found_in_katakana(guide)
 
 def test_english_reads_a_numbered_class_and_what_was_made_with_ai(guide):
     def concepts(question: str) -> list[dict[str, float]]:
-        return list(analyse(question, guide.index.synonyms, guide.index._words.idf.keys()).concepts)
+        return list(guide.index.read(question).concepts)
 
     # "confidentiality level 2" is 機密性2, as 「機密性 2」 is.
     assert any("機密性2" in c for c in concepts("what does confidentiality level 2 mean?"))
@@ -137,17 +137,17 @@ def test_english_reads_a_numbered_class_and_what_was_made_with_ai(guide):
 def test_a_named_service_stays_a_concept_when_it_made_something(guide):
     # 「チャットボットの回答の質」: チャットボットの回答 was a staff word for 生成物, which swallowed the chatbot
     # and left 回答の質 (品質, 3章1-1(1)) unread.
-    concepts = analyse("チャットボットの回答の質は誰がチェックしてるの？", guide.index.synonyms, guide.index._words.idf.keys()).concepts
+    concepts = guide.index.read("チャットボットの回答の質は誰がチェックしてるの？").concepts
     assert any("生成ai総合案内チャットボット" in c for c in concepts) and any("品質" in c for c in concepts)
     assert guide.search("チャットボットの回答の質は誰がチェックしてるの？")[0].section.id == "3章1-1(1)"
-    concepts = analyse("chatgptで作ったロゴ", guide.index.synonyms, guide.index._words.idf.keys()).concepts
+    concepts = guide.index.read("chatgptで作ったロゴ").concepts
     assert any("chatgpt" in c for c in concepts) and any("生成物" in c for c in concepts)
 
 
 def test_an_ending_asking_for_permission_is_no_word_of_the_question(guide):
     # 「…しても問題ないでしょうか」 asks whether one may; its 問題 is not the 障害・問題 of 7-1(6).
     def words(question: str) -> set[str]:
-        concepts = analyse(question, guide.index.synonyms, guide.index._words.idf.keys()).concepts
+        concepts = guide.index.read(question).concepts
         return {t for c in concepts for t in c}
 
     assert not {"障害", "問題"} & words("申請書の内容をChatGPTに貼っても問題ないでしょうか。")
@@ -157,7 +157,7 @@ def test_an_ending_asking_for_permission_is_no_word_of_the_question(guide):
 
 
 def test_a_compound_of_a_service_and_making_is_its_output(guide):
-    concepts = analyse("ai作成の文章をhpに載せるとき", guide.index.synonyms, guide.index._words.idf.keys()).concepts
+    concepts = guide.index.read("ai作成の文章をhpに載せるとき").concepts
     assert any("生成物" in c for c in concepts)
 
 
@@ -170,7 +170,7 @@ def test_english_contractions_leave_no_stray_letters(guide):
 
 
 def _terms_of(guide, question: str) -> set[str]:
-    concepts = analyse(normalize(question), guide.index.synonyms, guide.index._words.idf.keys()).concepts
+    concepts = guide.index.read(normalize(question)).concepts
     return {t for c in concepts for t in c}
 
 
@@ -208,7 +208,7 @@ def test_who_gave_the_task_is_not_the_topic(guide):
 def test_the_ending_of_a_matched_verb_is_not_read_as_a_word(guide):
     # 「外に広まっちゃう」: 広まっ is matched by the vocabulary (拡散), and ちゃう cut off from it read as 違う (異なる).
     index = guide.index
-    weights = analyse("入力した内容が外に広まっちゃう危険は?", index.synonyms, index._words.idf.keys()).weights
+    weights = index.read("入力した内容が外に広まっちゃう危険は?").weights
     assert "拡散" in weights and "異なる" not in weights
 
 
@@ -216,7 +216,7 @@ def test_kanji_inflections_of_a_mapped_verb_are_mapped_by_their_lemma(guide):
     # UniDic gives 載せて/載せた/載せれば the lemma 乗せる: each is 載せる, the rules' 提供 (and 明記, 6-5).
     index = guide.index
     for question in ("市報に載せて平気?", "ホームページに載せた", "載せれば問題ない?"):
-        assert "提供" in analyse(question, index.synonyms, index._words.idf.keys()).weights
+        assert "提供" in index.read(question).weights
 
 
 def test_every_staff_verb_is_reached_through_its_lemma():
