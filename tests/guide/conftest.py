@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 
 from policy.guide import DEFAULT_GUIDELINE, Guide, SectionTree, load_guide
+from policy.guide.intent import Intent, load_intents
 from policy.guide.parser import parse
+from policy.guide.synonyms import Synonyms, load_synonyms
 from tests.support.model_servers import AnthropicServer, OpenAIServer, model_settings
 
 REPO = Path(__file__).resolve().parents[2]
@@ -51,6 +53,16 @@ def tree() -> SectionTree:
 @pytest.fixture(scope="session")
 def guide() -> Guide:
     return load_guide()
+
+
+@pytest.fixture(scope="session")
+def synonyms() -> Synonyms:
+    return load_synonyms()
+
+
+@pytest.fixture(scope="session")
+def intents() -> tuple[Intent, ...]:
+    return load_intents()
 
 
 @pytest.fixture

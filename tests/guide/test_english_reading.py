@@ -4,14 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from policy.guide.intent import asked, load_intents
+from policy.guide.intent import asked
 from policy.guide.query import analyse, without_contractions
-from policy.guide.synonyms import load_synonyms
-
-
-@pytest.fixture(scope="module")
-def synonyms():
-    return load_synonyms()
 
 
 @pytest.mark.parametrize(
@@ -85,9 +79,9 @@ def test_getting_to_a_place_is_access(synonyms, question: str, access: bool) -> 
         ("can i have ai access to the files?", False),
     ],
 )
-def test_having_a_service_make_something_is_about_its_output(synonyms, question: str, made: bool) -> None:
+def test_having_a_service_make_something_is_about_its_output(intents, synonyms, question: str, made: bool) -> None:
     assert ("生成物" in analyse(question, synonyms).weights) == made
-    assert ("output" in asked(load_intents(), question)) == made
+    assert ("output" in asked(intents, question)) == made
 
 
 @pytest.mark.parametrize(
@@ -101,8 +95,8 @@ def test_having_a_service_make_something_is_about_its_output(synonyms, question:
         ("can i trust the chatbot's answers?", "output"),
     ],
 )
-def test_english_question_frames_show_their_intent(question: str, intent: str) -> None:
-    assert intent in asked(load_intents(), question)
+def test_english_question_frames_show_their_intent(intents, question: str, intent: str) -> None:
+    assert intent in asked(intents, question)
 
 
 def test_english_no_is_no_term(synonyms) -> None:
@@ -118,8 +112,7 @@ def test_english_no_is_no_term(synonyms) -> None:
         ("chatgpt使いたいんだけど個人情報入れていい?", False),
     ],
 )
-def test_wanting_to_use_it_and_asking_how_is_the_rules_wish_to_use(question: str, wishes: bool) -> None:
-    intents = load_intents()
+def test_wanting_to_use_it_and_asking_how_is_the_rules_wish_to_use(intents, question: str, wishes: bool) -> None:
     wanted = asked(intents, question)
     assert any(i.tells(wanted) and "希望" in i.terms for i in intents) == wishes
 
@@ -138,8 +131,8 @@ def test_plain_hiragana_is_not_read_as_a_katakana_word(synonyms) -> None:
 
 
 @pytest.mark.parametrize("question", ["議事録を要約させるのはあり?", "chatgptで作ってもあり?", "これってなし?"])
-def test_aris_and_nashis_verdict_asks_for_permission_and_is_no_word(synonyms, question: str) -> None:
-    assert "permission" in asked(load_intents(), question)
+def test_aris_and_nashis_verdict_asks_for_permission_and_is_no_word(intents, synonyms, question: str) -> None:
+    assert "permission" in asked(intents, question)
     assert "有り" not in analyse(question, synonyms).weights and "無し" not in analyse(question, synonyms).weights
 
 
@@ -156,8 +149,8 @@ def test_unsure_whether_it_falls_under_is_the_rules_conflict(synonyms, question:
         ("なんで入力しちゃだめなの?", False),
     ],
 )
-def test_why_a_thing_was_chosen_asks_what_it_is(question: str, asks: bool) -> None:
-    assert ("definition" in asked(load_intents(), question)) == asks
+def test_why_a_thing_was_chosen_asks_what_it_is(intents, question: str, asks: bool) -> None:
+    assert ("definition" in asked(intents, question)) == asks
 
 
 @pytest.mark.parametrize(

@@ -10,11 +10,6 @@ from policy.guide.intent import asked, load_intents
 from policy.guide.terms import bigrams, fold, normalize
 
 
-@pytest.fixture(scope="module")
-def intents():
-    return load_intents()
-
-
 @pytest.mark.parametrize(
     ("question", "intent"),
     [
@@ -123,18 +118,18 @@ def test_a_permission_question_gets_the_rule_not_a_risk_that_mentions_it(guide):
     assert guide.search("職員の住所をチャットGPTに入れてもいいですか")[0].section.id == "2章5-1(1)"
 
 
-def test_staff_asking_what_they_may_do_are_not_the_provider(guide):
+def test_staff_asking_what_they_may_do_are_not_the_provider(intents, guide):
     # 第3章 is addressed to the provider (「生成 AI 提供者としての対応事項」), read from its headings.
     elsewhere = dict(zip((leaf.id for leaf in guide.index.leaves), guide.index._elsewhere, strict=True))
     assert {i for i, e in elsewhere.items() if "permission" in e} == {
         i for i in elsewhere if i.startswith("3章")
     }
     # 3章1-1(3) (the provider checks the logs for 個人情報) came before the staff's rule 2章5-1(1).
-    assert "wish" in asked(load_intents(), normalize("職員の名簿をChatGPTに貼り付けて表にしたい"))
+    assert "wish" in asked(intents, normalize("職員の名簿をChatGPTに貼り付けて表にしたい"))
     ids = [h.section.id for h in guide.search("相談者の氏名と相談内容をAIでまとめたい", 3)]
     assert "2章5-1(1)" in ids and "3章1-1(3)" not in ids
     # A question from the provider's side (residents using the chatbot) still reaches 第3章.
-    assert "provider" in asked(load_intents(), normalize("市民がチャットボットに入れた内容は何に使われる"))
+    assert "provider" in asked(intents, normalize("市民がチャットボットに入れた内容は何に使われる"))
     assert guide.search("住民がチャットボットに個人情報を入れていないか確認する必要は？")[0].section.id == "3章1-1(3)"
 
 

@@ -8,11 +8,6 @@ from policy.datafile import RuleDataError
 from policy.guide.synonyms import load_synonyms
 
 
-@pytest.fixture(scope="module")
-def synonyms():
-    return load_synonyms()
-
-
 @pytest.mark.parametrize(
     ("question", "expected"),
     [
