@@ -193,6 +193,8 @@ class GuideIndex:
         self._roles: list[frozenset[str]] = []  # the kinds of answer it gives (intents.yaml)
         self._elsewhere: list[frozenset[str]] = []  # the intents whose askers it does not address
         self._addressed: list[frozenset[str]] = []  # the intents its headings answer (用語解説, 提供者として)
+        # A class a question names (機密性1) -> the key of its table row (1), which marks that row.
+        self._row_keys: dict[str, str] = {}
         for leaf, body, service in zip(self.leaves, self._texts, referred, strict=True):
             title = normalize(leaf.title or "")
             around = normalize(" ".join(_context(tree, leaf)))
@@ -201,7 +203,9 @@ class GuideIndex:
             _weighted(words, self._terms(service), REFERENCE_WEIGHT)
             _weighted(words, self._terms(title), TITLE_WEIGHT)
             _weighted(words, self._terms(around), ANCESTOR_TITLE_WEIGHT)
-            _weighted(words, self._row_names(leaf, title), 1.0)
+            rows = self._row_names(leaf, title)
+            _weighted(words, rows, 1.0)
+            self._row_keys.update((name, name[len(name.rstrip("0123456789")) :]) for name in rows)
             for restated in _RESTATED.findall(body):
                 _weighted(words, self._terms(restated), RESTATED_WEIGHT - 1.0)
             chars: Counter[str] = Counter()
@@ -374,6 +378,9 @@ class GuideIndex:
             if self._pointer[i]:
                 score *= POINTER_WEIGHT
             matched = tuple(t for t in weights if t in doc)
+            # The question reads 機密性1 as one class, not the bare 1 of every section numbered (1); its
+            # table row is keyed by the digits alone, so they mark that row.
+            matched += tuple(self._row_keys[t] for t in matched if t in self._row_keys)
             # A question naming a section by its title (「パブリシティ権ってなに」, 「権利侵害」って、どの
             # 権利の話?) asks for it before any section that merely uses the words.
             # 「生成AIってそもそも何のこと?」: a question of the kind a section's headings address (用語解説

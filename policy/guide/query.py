@@ -22,6 +22,8 @@ KNOWN_WEIGHT = 2.0
 MIN_PHRASE = 4
 # The digits of a class right after its word: 機密性2, 機密性 2, "confidentiality level 2", "class 2".
 _NUMBER = re.compile(r"(?: ?(?:level|class|category) ?| )?(\d{1,2})(?!\d)")
+# Further digits listed after a numbered word: 機密性3と2と1, 機密性2・1, "level 2 or 1".
+_MORE_NUMBERS = re.compile(r" ?(?:と|や|か|、|,|・|/|~|〜|or|and) ?(\d{1,2})(?![\d.])")
 _QUOTED = re.compile(r"[「『\"“](.+?)[」』\"”]")
 _END = "?？。.!！ 、,"
 # The subject a question puts before って/とは; what follows may be any wording of the question.
@@ -216,7 +218,13 @@ def analyse(question: str, synonyms: Synonyms, known: AbstractSet[str] | None = 
         # concept of its own that the sections on the other classes do not hold.
         number = _NUMBER.match(segments[k + 1][0]) if k + 1 < len(segments) else None
         if number:
-            concepts.append({w + number.group(1): KNOWN_WEIGHT for w in target.split()})
+            # 「機密性3と2と1の違い」「機密性2や1」: the digits listed after it number the same word.
+            rest, numbers = segments[k + 1][0][number.end() :], [number.group(1)]
+            while more := _MORE_NUMBERS.match(rest):
+                rest, numbers = rest[more.end() :], [*numbers, more.group(1)]
+            concepts.extend({w + n: KNOWN_WEIGHT for w in target.split()} for n in numbers)
+            # Its digits are read once: as the bare word 1 they would match every section numbered (1).
+            segments[k + 1] = (rest, segments[k + 1][1])
     if OUTPUT_WORD not in _merge(concepts) and _made_by_a_service(normalize(question), synonyms):
         made = [_weights(c) for c in chunks(OUTPUT_WORD, synonyms.stopwords)] + [{OUTPUT_WORD: 1.0}]
         concepts.append({t: w * KNOWN_WEIGHT for t, w in _merge(made).items()})

@@ -1,0 +1,33 @@
+"""How the index reads short Japanese questions that ask what a term means, whom to ask, or how to apply."""
+
+from __future__ import annotations
+
+from policy.guide.present import answer_view
+from policy.guide.terms import normalize
+
+
+def _weights(guide, question: str) -> dict[str, float]:
+    return guide.index.read(normalize(question)).weights
+
+
+def test_the_digits_of_a_numbered_class_are_read_once(guide):
+    # 機密性1 is one class; read again as the bare 1 it would match every section numbered (1).
+    weights = _weights(guide, "機密性1のものなら入力OKって理解であってる?")
+    assert "機密性1" in weights and "1" not in weights
+    assert guide.search("機密性1のものなら入力OKって理解であってる?")[0].section.id == "別紙機密性"
+    # A form numbered in its own name keeps its place.
+    assert guide.search("様式1の申請書ってどんな項目を書くの?")[0].section.id == "様式1"
+
+
+def test_digits_listed_after_a_numbered_class_number_the_same_word(guide):
+    weights = _weights(guide, "機密性3と2と1の違いを教えて")
+    assert {"機密性3", "機密性2", "機密性1"} <= weights.keys()
+    assert not {"1", "2", "3"} & weights.keys()
+
+
+def test_the_row_of_the_class_asked_about_is_marked(guide):
+    view = answer_view(guide, "機密性1の情報ならChatGPTに入力できる?")
+    table = next(
+        r for s in view["results"] if s["id"] == "別紙機密性" for p in s["paragraphs"] for r in [p["rows"]] if r
+    )
+    assert [row["cells"][0] for row in table[1:] if row["marked"]] == ["1"]  # table[0]: the header
