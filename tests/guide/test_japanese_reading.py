@@ -31,3 +31,10 @@ def test_the_row_of_the_class_asked_about_is_marked(guide):
         r for s in view["results"] if s["id"] == "別紙機密性" for p in s["paragraphs"] for r in [p["rows"]] if r
     )
     assert [row["cells"][0] for row in table[1:] if row["marked"]] == ["1"]  # table[0]: the header
+
+
+def test_what_residents_entered_is_the_providers_question_not_a_use_of_the_service(guide):
+    # 2章2-2(2) lists the staff's uses of the chatbot and sends the residents' side on to 第3章
+    # (「市民への提供という観点については、第3章にて後述する。」).
+    hits = guide.search("市民がボットに打ち込んだ内容、市として何に使っていいか決まってますか")
+    assert hits[0].section.id == "3章1-3(1)"
