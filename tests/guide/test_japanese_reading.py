@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from policy.guide.intent import asked
 from policy.guide.present import answer_view
 from policy.guide.terms import normalize
 
@@ -38,3 +39,13 @@ def test_what_residents_entered_is_the_providers_question_not_a_use_of_the_servi
     # (「市民への提供という観点については、第3章にて後述する。」).
     hits = guide.search("市民がボットに打ち込んだ内容、市として何に使っていいか決まってますか")
     assert hits[0].section.id == "3章1-3(1)"
+
+
+def test_a_question_about_who_the_rules_cover_asks_for_their_audience(guide, intents):
+    for question in ("このガイドラインはどの職員が対象?", "教育委員会や上下水道の職員もこのルールの対象ですか"):
+        assert "audience" in asked(intents, normalize(question))
+        assert guide.search(question)[0].section.id == "2章1-2"
+    # 対象 after another noun is that noun's: 評価対象の職員 are the ones evaluated.
+    assert "audience" not in asked(intents, normalize("評価対象の職員名や勤務状況を入力してもいい？"))
+    # The services the rules cover are 2章1-1's.
+    assert "audience" not in asked(intents, normalize("有償版のChatGPTも対象?"))
