@@ -49,3 +49,17 @@ def test_a_question_about_who_the_rules_cover_asks_for_their_audience(guide, int
     assert "audience" not in asked(intents, normalize("評価対象の職員名や勤務状況を入力してもいい？"))
     # The services the rules cover are 2章1-1's.
     assert "audience" not in asked(intents, normalize("有償版のChatGPTも対象?"))
+
+
+def test_whom_to_ask_about_the_rules_is_their_inquiry_desk(guide):
+    assert guide.search("ガイドラインでわからないとこがあったら、誰に聞けばいい")[0].section.id == "4章"
+    # Something that went wrong is reported, not asked about.
+    assert guide.search("個人情報を入力してしまいました。誰に報告すればいい?")[0].section.id != "4章"
+
+
+def test_whom_to_ask_before_entering_something_is_the_superior(guide, intents):
+    question = "入力していいか微妙なデータがあるとき、誰に確認すればいい？"
+    assert guide.search(question)[0].section.id == "2章4"
+    # Without input in view the superior is not added: 「ガイドラインのことで誰に相談すれば」 is 4章's.
+    assert "所属長" not in guide.index.read(normalize("ガイドラインのことで誰に相談すれば")).weights
+    assert guide.search("ガイドラインのことで誰に相談すれば")[0].section.id == "4章"
