@@ -74,6 +74,11 @@ REFERENCE_WEIGHT = 0.5
 # The words of the rules an intent's question is about (intents.yaml ``terms``), as one concept of the
 # question weighing this much a term.
 INTENT_TERMS_WEIGHT = 1.0
+# A question asking for the first step of a procedure (「最初に何すればいい?」「何から始めれば」) counts the first
+# numbered step under a 利用手順 heading (7-1(1) 説明会の参加, 7-2(1) アクセス方法) this much more.
+FIRST_STEP_BOOST = 1.0
+# (まずい is bad, not first; どこから is from where, 7-2(1)'s access or who sends an answer.)
+_FIRST_STEP = re.compile(r"最初|まず(?!い|かっ|く|け|さ)|何から|なにから|はじめに|初めに|手始め|第一歩|一番初め|一番はじめ")
 # The fewest characters of a form's title, less its service, that name it in a question (障害発生報告書).
 MIN_OWN_NAME = 5
 # Weights fitted on questions.jsonl + questions-extra.jsonl only; questions-holdout-2.jsonl measures.
@@ -219,6 +224,11 @@ class GuideIndex:
             self._addressed.append(roles(self.intents, "", title + " " + around))
             word_docs.append(words)
             char_docs.append(chars)
+        # The first step of each procedure: the first child of a section whose headings say 利用手順.
+        self._first_step = [
+            "procedure" in r and leaf.parent is not None and tree[leaf.parent].children[:1] == [leaf.id]
+            for leaf, r in zip(self.leaves, self._roles, strict=True)
+        ]
         # Lengths stay those of the section's own words: the screening field says what a section
         # covers, it does not make its text any longer.
         lengths = [sum(d.values()) for d in word_docs]
@@ -366,6 +376,9 @@ class GuideIndex:
             if answered:
                 # 「職員も使えるの？申請いる？」: 7-2(1) 「利用申請等は不要。」 is both the rule and the procedure.
                 score *= 1 + INTENT_BOOST * (1 + MORE_INTENTS_BOOST * (answered - 1))
+            # Once something has gone wrong (incident), what to do first is no step of starting to use a service.
+            if self._first_step[i] and "procedure" in wanted and "incident" not in wanted and _FIRST_STEP.search(question):
+                score *= 1 + FIRST_STEP_BOOST
             # 「市民が入力した内容は何に使っていいの」 asks as the provider, whatever its ending says.
             if wanted & self._elsewhere[i] and not wanted & self._addressed[i]:
                 score *= ELSEWHERE_WEIGHT

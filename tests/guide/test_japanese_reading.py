@@ -63,3 +63,10 @@ def test_whom_to_ask_before_entering_something_is_the_superior(guide, intents):
     # Without input in view the superior is not added: 「ガイドラインのことで誰に相談すれば」 is 4章's.
     assert "所属長" not in guide.index.read(normalize("ガイドラインのことで誰に相談すれば")).weights
     assert guide.search("ガイドラインのことで誰に相談すれば")[0].section.id == "4章"
+
+
+def test_the_first_step_of_a_procedure_is_its_first_numbered_step(guide):
+    # 7-1(1) 説明会の参加 comes before 7-1(2)'s application.
+    assert guide.search("ChatGPTを課で使いたいんだけど最初に何すればいいの?")[0].section.id == "2章7-1(1)"
+    # まずい is no first step; どこから (from where) is no first step either.
+    assert guide.search("申請したあと、使っていいかの返事はどこから来るの？")[0].section.id == "2章7-1(2)"
