@@ -70,3 +70,10 @@ def test_the_first_step_of_a_procedure_is_its_first_numbered_step(guide):
     assert guide.search("ChatGPTを課で使いたいんだけど最初に何すればいいの?")[0].section.id == "2章7-1(1)"
     # まずい is no first step; どこから (from where) is no first step either.
     assert guide.search("申請したあと、使っていいかの返事はどこから来るの？")[0].section.id == "2章7-1(2)"
+
+
+def test_which_paper_to_submit_to_use_a_service_is_its_application(guide, intents):
+    question = "ChatGPTを使いたい課はどんな書類を出す?"
+    # 「使いたい課」 is the rules' 「利用を希望する所属」; which paper to hand in asks for the procedure.
+    assert {"wish", "procedure"} <= asked(intents, normalize(question))
+    assert guide.search(question)[0].section.id in {"2章7-1(2)", "様式1"}
