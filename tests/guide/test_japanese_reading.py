@@ -77,3 +77,14 @@ def test_which_paper_to_submit_to_use_a_service_is_its_application(guide, intent
     # 「使いたい課」 is the rules' 「利用を希望する所属」; which paper to hand in asks for the procedure.
     assert {"wish", "procedure"} <= asked(intents, normalize(question))
     assert guide.search(question)[0].section.id in {"2章7-1(2)", "様式1"}
+
+
+def test_a_word_the_rules_wrote_asked_about_is_a_definition(guide, intents):
+    question = "ライセンス違反って書いてあるけど、具体的にどういうこと?"
+    # って書いてある quotes the rules' wording: nothing a service wrote (output).
+    assert asked(intents, normalize(question)) == {"definition"}
+    assert guide.search(question)[0].section.id == "用語(※12)"
+
+
+def test_what_sets_a_term_apart_from_another_is_its_glossary_entry(guide):
+    assert guide.search("生成系AIって、普通のAIと何が違うの")[0].section.id == "用語(※4)"
