@@ -88,3 +88,10 @@ def test_a_word_the_rules_wrote_asked_about_is_a_definition(guide, intents):
 
 def test_what_sets_a_term_apart_from_another_is_its_glossary_entry(guide):
     assert guide.search("生成系AIって、普通のAIと何が違うの")[0].section.id == "用語(※4)"
+
+
+def test_whether_something_is_required_is_answered_where_the_rules_require_it(guide, intents):
+    question = "ChatGPTの利用規約って職員も読まないといけないんですか"
+    assert "duty" in asked(intents, normalize(question))
+    # 6-4 「利用規約を必ず確認の上…利用すること」, not 3-1(4)'s risk that OpenAI's terms allow learning.
+    assert guide.search(question)[0].section.id == "2章6-4"
