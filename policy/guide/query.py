@@ -140,6 +140,13 @@ _TASKED_BY = re.compile(
 )
 
 
+# 「市HPのチャットボット」「HPの案内チャットボット」: where the chatbot is put names the service, as its name does; it
+# asks nothing about the homepage (2章2-2(1) 学習する「公式ホームページの情報」, 2章7-2(1) its place on the page).
+_SERVICE_PLACE = re.compile(
+    r"(?:(?:松戸)?市の?)?(?:hp|ホームページ|公式サイト|webサイト)の(?=(?:ai|案内|総合案内)?(?:チャットボット|ボット))"
+)
+
+
 def without_contractions(question: str) -> str:
     """``question`` (normalised) without the endings of the contractions I'm, I'd: i'm an alt -> i an alt;
     a negation written out: hasn't -> has not, won't -> will not, can't -> can not."""
@@ -193,6 +200,7 @@ def analyse(question: str, synonyms: Synonyms, known: AbstractSet[str] | None = 
     concepts: list[dict[str, float]] = []
     plain = _YES_OR_NO.sub("、", _VERDICT.sub("、", without_contractions(question)))
     plain = _TASKED_BY.sub("", _KIND_OF_THING.sub("", _NANDESU.sub("の", plain)))
+    plain = _SERVICE_PLACE.sub("", plain)
     segments = synonyms.segments(plain, known or frozenset())
     own_sense = _qualified_elsewhere(segments, known) if known is not None else set()
     segments = [(words, "" if k in own_sense else target) for k, (words, target) in enumerate(segments)]

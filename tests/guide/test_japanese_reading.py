@@ -95,3 +95,11 @@ def test_whether_something_is_required_is_answered_where_the_rules_require_it(gu
     assert "duty" in asked(intents, normalize(question))
     # 6-4 「利用規約を必ず確認の上…利用すること」, not 3-1(4)'s risk that OpenAI's terms allow learning.
     assert guide.search(question)[0].section.id == "2章6-4"
+
+
+def test_where_the_chatbot_is_put_only_names_it(guide):
+    weights = _weights(guide, "市HPのチャットボット、中で動いてるAIモデルって何？バージョンも")
+    assert "ホームページ" not in weights and "生成ai総合案内チャットボット" in weights
+    assert guide.search("市HPのチャットボット、中で動いてるAIモデルって何？バージョンも")[0].section.id == "2章1-1(3)"
+    # Where on the homepage it is stays a question about the homepage.
+    assert "ホームページ" in _weights(guide, "総合案内チャットボットってHPのどこから開けるの？")
