@@ -103,3 +103,15 @@ def test_where_the_chatbot_is_put_only_names_it(guide):
     assert guide.search("市HPのチャットボット、中で動いてるAIモデルって何？バージョンも")[0].section.id == "2章1-1(3)"
     # Where on the homepage it is stays a question about the homepage.
     assert "ホームページ" in _weights(guide, "総合案内チャットボットってHPのどこから開けるの？")
+
+
+def test_what_the_rules_were_made_from_is_their_premise(guide, intents):
+    assert guide.search("このガイドラインって国のなにかを元にしてるの?")[0].section.id == "1章1-1"
+    # The 元ネタ of a text the AI wrote is its 出典, no question about the rules.
+    assert "basis" not in asked(intents, normalize("AIの文章を使うとき、元ネタがどこかも書くべき?"))
+
+
+def test_a_trend_is_no_procedure(guide):
+    weights = _weights(guide, "なんで市役所でまでAIを使おうって流れになってるの？")
+    assert "動向" in weights and "手順" not in weights
+    assert guide.search("なんで市役所でまでAIを使おうって流れになってるの？")[0].section.id == "1章2"
