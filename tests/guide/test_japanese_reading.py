@@ -115,3 +115,15 @@ def test_a_trend_is_no_procedure(guide):
     weights = _weights(guide, "なんで市役所でまでAIを使おうって流れになってるの？")
     assert "動向" in weights and "手順" not in weights
     assert guide.search("なんで市役所でまでAIを使おうって流れになってるの？")[0].section.id == "1章2"
+
+
+def test_something_perhaps_done_already_is_an_incident(guide, intents):
+    question = "まだ実害は出てないけど、係の職員がAIに個人情報を入れたかもしれない。この段階でも上に報告すべき？"
+    assert "incident" in asked(intents, normalize(question))
+    # 7-1(6): 「問題が発生した場合、又は、問題発生のおそれがある場合には…報告を行い」.
+    assert guide.search(question)[0].section.id == "2章7-1(6)"
+
+
+def test_a_use_that_worked_well_is_shared_as_an_effective_use(guide):
+    question = "チャットGPTで議事録の下書き時間が半分になった。こういう成功例ってどこかに報告するの？"
+    assert guide.search(question)[0].section.id == "2章7-1(5)"
