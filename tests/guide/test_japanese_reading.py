@@ -127,3 +127,18 @@ def test_something_perhaps_done_already_is_an_incident(guide, intents):
 def test_a_use_that_worked_well_is_shared_as_an_effective_use(guide):
     question = "チャットGPTで議事録の下書き時間が半分になった。こういう成功例ってどこかに報告するの？"
     assert guide.search(question)[0].section.id == "2章7-1(5)"
+
+
+def test_the_provider_side_is_not_what_staff_may_enter(guide, intents):
+    # Residents entering data, and the contract with the contractor, are 第3章's; 2章5 tells staff what they may enter.
+    question = "チャットボットの入力欄に、市民が自分のマイナンバーや病名を打ち込んでる。運用側は何を見ておけばいい？"
+    assert guide.search(question)[0].section.id == "3章1-1(3)"
+    assert (
+        guide.search("チャットボットの委託契約で、入力データの扱いについて何を確認しておけばいい")[0].section.id
+        == "3章1-3(2)"
+    )
+    # Data the contractor gave staff is no provider's question.
+    assert "provider" not in asked(
+        intents, normalize("委託先の会社名と契約額が並んだ執行状況の表、AIに集計させても平気？")
+    )
+    assert "provider" not in asked(intents, normalize("委託先から「社外秘」と言われた見積りの内訳をAIで比較したい"))
