@@ -142,3 +142,12 @@ def test_the_provider_side_is_not_what_staff_may_enter(guide, intents):
         intents, normalize("委託先の会社名と契約額が並んだ執行状況の表、AIに集計させても平気？")
     )
     assert "provider" not in asked(intents, normalize("委託先から「社外秘」と言われた見積りの内訳をAIで比較したい"))
+
+
+def test_reviewing_logs_and_asking_the_vendor_are_the_providers_work(guide, intents):
+    question = "チャットボットの回答精度が落ちてきた気がする。ベンダーにモデル改善をお願いしていいの?"
+    assert "provider" in asked(intents, normalize(question))
+    assert guide.search(question)[0].section.id == "3章1-2(1)"
+    question = "ログのレビューで分かったチャットボットの苦手な質問、職員に知らせたほうがいいですか"
+    assert "周知" in _weights(guide, question)
+    assert guide.search(question)[0].section.id == "3章1-1(5)"
