@@ -151,3 +151,10 @@ def test_reviewing_logs_and_asking_the_vendor_are_the_providers_work(guide, inte
     question = "ログのレビューで分かったチャットボットの苦手な質問、職員に知らせたほうがいいですか"
     assert "周知" in _weights(guide, question)
     assert guide.search(question)[0].section.id == "3章1-1(5)"
+
+
+def test_a_plausible_answer_is_the_rules_natural_text(guide):
+    # 2章3-1(1) 「誤った内容でも自然な文章で作成されるため間違いに気付きにくく」.
+    weights = _weights(guide, "もっともらしい嘘を書くって聞いたけど、見抜けないのでは")
+    assert {"自然", "気付く"} <= weights.keys()
+    assert guide.search("もっともらしい嘘を書くって聞いたけど、見抜けないのでは")[0].section.id == "2章3-1(1)"
