@@ -158,3 +158,9 @@ def test_a_plausible_answer_is_the_rules_natural_text(guide):
     weights = _weights(guide, "もっともらしい嘘を書くって聞いたけど、見抜けないのでは")
     assert {"自然", "気付く"} <= weights.keys()
     assert guide.search("もっともらしい嘘を書くって聞いたけど、見抜けないのでは")[0].section.id == "2章3-1(1)"
+
+
+def test_whether_the_services_may_be_used_at_all_is_the_rule_of_use(guide):
+    # 2章4 「原則として所属長の許可を得た上で…利用すること」, not a list of uses.
+    assert guide.search("そもそも仕事で生成AIを使っていいの？")[0].section.id == "2章4"
+    assert guide.search("そもそもChatGPTって何ができるの?")[0].section.id == "2章2-1(1)"
