@@ -164,3 +164,8 @@ def test_whether_the_services_may_be_used_at_all_is_the_rule_of_use(guide):
     # 2章4 「原則として所属長の許可を得た上で…利用すること」, not a list of uses.
     assert guide.search("そもそも仕事で生成AIを使っていいの？")[0].section.id == "2章4"
     assert guide.search("そもそもChatGPTって何ができるの?")[0].section.id == "2章2-1(1)"
+
+
+def test_what_staff_may_do_with_a_service_is_its_list_of_uses(guide):
+    assert "活用方法" in _weights(guide, "ChatGPTで仕事上やっていいことって具体的に何?")
+    assert guide.search("ChatGPTで仕事上やっていいことって具体的に何?")[0].section.id == "2章2-1(2)"
