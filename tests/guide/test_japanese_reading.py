@@ -169,3 +169,9 @@ def test_whether_the_services_may_be_used_at_all_is_the_rule_of_use(guide):
 def test_what_staff_may_do_with_a_service_is_its_list_of_uses(guide):
     assert "活用方法" in _weights(guide, "ChatGPTで仕事上やっていいことって具体的に何?")
     assert guide.search("ChatGPTで仕事上やっていいことって具体的に何?")[0].section.id == "2章2-1(2)"
+
+
+def test_whether_a_use_is_among_the_intended_ones_asks_for_the_list_of_uses(guide, intents):
+    question = "案内チャットボットにエクセルの計算式を聞くのって、想定された使い方に入ってます？"
+    assert "permission" in asked(intents, normalize(question))
+    assert guide.search(question)[0].section.id == "2章2-2(2)"
