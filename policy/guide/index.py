@@ -352,6 +352,9 @@ class GuideIndex:
         share = _Shares([(c, idf) for c, idf in concepts if idf > 0])
         total = share.total
         named = self._services & weights.keys()
+        if len(named) > 1 and named - set(query.compared):
+            # 「チャットボットでExcel関数作れる?ChatGPTと使い道ちがうの」: the service compared with is not the one asked about.
+            named -= set(query.compared)
         marked = {f"用語(※{int(n)})" for n in _NOTE_MARK.findall(question)}
         hits = []
         for i, leaf in enumerate(self.leaves):

@@ -22,6 +22,9 @@ KNOWN_WEIGHT = 2.0
 MIN_PHRASE = 4
 # The digits of a class right after its word: 機密性2, 機密性 2, "confidentiality level 2", "class 2".
 _NUMBER = re.compile(r"(?: ?(?:level|class|category) ?| )?(\d{1,2})(?!\d)")
+# 「ChatGPTと使い道ちがうの」「ChatGPTとは何が違う」「ChatGPTと比べて」: the word before と is what the question's subject is
+# compared with, not what it asks about.
+_COMPARED = re.compile(r"と(?:は|も)?[^、。?？!！]{0,8}?(?:違|ちが|異な|比べ|比較)")
 # Further digits listed after a numbered word: 機密性3と2と1, 機密性2・1, "level 2 or 1".
 _MORE_NUMBERS = re.compile(r" ?(?:と|や|か|、|,|・|/|~|〜|or|and) ?(\d{1,2})(?![\d.])")
 _QUOTED = re.compile(r"[「『\"“](.+?)[」』\"”]")
@@ -188,6 +191,7 @@ class Query:
     core: str  # the question without 「とは」「って何」…
     quoted: tuple[str, ...] = ()  # the parts in 「」 or quotes, normalised
     topic: str = ""  # what comes before the first って/とは/の特徴: 「生成AIってそもそも何のこと?」 -> 生成ai
+    compared: tuple[str, ...] = ()  # guideline words a question compares its subject with: 「ChatGPTと使い道ちがうの」
 
     @property
     def weights(self) -> dict[str, float]:
@@ -241,13 +245,18 @@ def analyse(question: str, synonyms: Synonyms, known: AbstractSet[str] | None = 
     if _SELF.search(_OTHERS_RULES.sub(" ", _SAYS_ABOUT.sub(" ", question))):
         concepts.append(dict.fromkeys(SELF_TERMS, SELF_WEIGHT))
     concepts = [c for c in concepts if c]
+    raw = [words or target for words, target in segments]  # the question's own text, piece by piece
+    compared = tuple(
+        w for k, (_, target) in enumerate(segments) if target and _COMPARED.match("".join(raw[k + 1 :]))
+        for w in target.split()
+    )
     text = joined(segments)
     quoted = [normalize(q) for q in _QUOTED.findall(question)]
     whole = normalize(question).rstrip(_END)
     phrases = tuple(p for p in [*quoted, whole] if len(p) >= MIN_PHRASE)
     topic = _topic(whole, synonyms)
     core = _core(whole, synonyms.frames)
-    return Query(text, tuple(concepts), phrases, core, tuple(quoted), topic)
+    return Query(text, tuple(concepts), phrases, core, tuple(quoted), topic, compared)
 
 
 def _topic(whole: str, synonyms: Synonyms) -> str:

@@ -175,3 +175,9 @@ def test_whether_a_use_is_among_the_intended_ones_asks_for_the_list_of_uses(guid
     question = "案内チャットボットにエクセルの計算式を聞くのって、想定された使い方に入ってます？"
     assert "permission" in asked(intents, normalize(question))
     assert guide.search(question)[0].section.id == "2章2-2(2)"
+
+
+def test_the_service_a_question_compares_with_is_not_the_one_it_asks_about(guide):
+    question = "チャットボットでExcel関数作ってもらうのはできる?ChatGPTと使い道ちがうの"
+    assert guide.index.read(normalize(question)).compared == ("chatgpt",)
+    assert guide.search(question)[0].section.id == "2章2-2(2)"
