@@ -150,6 +150,11 @@ _SERVICE_PLACE = re.compile(
 )
 
 
+# 「…って聞くけど本当?」「…と聞いたんですが、本当ですか」: whether what one heard is so frames the question; its 本当 is no
+# 正確 of an answer the AI gave (6-1 「正確で信頼できる情報源」).
+_HEARSAY_TRUE = re.compile(r"(?:(?<=けど)|(?<=けれど)|(?<=が)|(?<=、))、?本当(?:に|のところ)?(?:です|なの|なん|でしょう|か|ですか|\?|？|。|!|！)*$")
+
+
 def without_contractions(question: str) -> str:
     """``question`` (normalised) without the endings of the contractions I'm, I'd: i'm an alt -> i an alt;
     a negation written out: hasn't -> has not, won't -> will not, can't -> can not."""
@@ -204,7 +209,7 @@ def analyse(question: str, synonyms: Synonyms, known: AbstractSet[str] | None = 
     concepts: list[dict[str, float]] = []
     plain = _YES_OR_NO.sub("、", _VERDICT.sub("、", without_contractions(question)))
     plain = _TASKED_BY.sub("", _KIND_OF_THING.sub("", _NANDESU.sub("の", plain)))
-    plain = _SERVICE_PLACE.sub("", plain)
+    plain = _HEARSAY_TRUE.sub("", _SERVICE_PLACE.sub("", plain))
     segments = synonyms.segments(plain, known or frozenset())
     own_sense = _qualified_elsewhere(segments, known) if known is not None else set()
     segments = [(words, "" if k in own_sense else target) for k, (words, target) in enumerate(segments)]

@@ -181,3 +181,11 @@ def test_the_service_a_question_compares_with_is_not_the_one_it_asks_about(guide
     question = "チャットボットでExcel関数作ってもらうのはできる?ChatGPTと使い道ちがうの"
     assert guide.index.read(normalize(question)).compared == ("chatgpt",)
     assert guide.search(question)[0].section.id == "2章2-2(2)"
+
+
+def test_is_it_true_what_one_heard_is_no_accuracy_of_an_answer(guide):
+    question = "AIって悪いことに使われたり、変なこと言い出したりするって聞くけど本当？"
+    assert "正確" not in _weights(guide, question)
+    assert guide.search(question)[0].section.id == "2章3-1(6)"
+    # An answer one may believe stays a question of 正確.
+    assert "正確" in _weights(guide, "AIの答えって本当に正しいの？")
