@@ -189,3 +189,12 @@ def test_is_it_true_what_one_heard_is_no_accuracy_of_an_answer(guide):
     assert guide.search(question)[0].section.id == "2章3-1(6)"
     # An answer one may believe stays a question of 正確.
     assert "正確" in _weights(guide, "AIの答えって本当に正しいの？")
+
+
+def test_by_what_route_a_leak_happens_asks_for_the_risk(guide, intents):
+    question = "AIに入れた個人情報が外に広まるって、どういう経路でそうなるの？"
+    # 入れた個人情報 names what was entered; the question asks how it spreads (2章3-1(3) 「…拡散される恐れがある」).
+    assert asked(intents, normalize(question)) == {"risk"}
+    assert guide.search(question)[0].section.id == "2章3-1(3)"
+    # How a service works is no risk.
+    assert "risk" not in asked(intents, normalize("総合案内チャットボットってどういう仕組みで答えてるの?"))
