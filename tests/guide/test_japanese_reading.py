@@ -24,6 +24,8 @@ def test_digits_listed_after_a_numbered_class_number_the_same_word(guide):
     weights = _weights(guide, "機密性3と2と1の違いを教えて")
     assert {"機密性3", "機密性2", "機密性1"} <= weights.keys()
     assert not {"1", "2", "3"} & weights.keys()
+    # Classes compared side by side are the rows of the annex's table.
+    assert guide.search("機密性3と2と1の違いを教えて")[0].section.id == "別紙機密性"
 
 
 def test_the_row_of_the_class_asked_about_is_marked(guide):
