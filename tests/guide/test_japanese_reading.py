@@ -97,6 +97,8 @@ def test_whether_something_is_required_is_answered_where_the_rules_require_it(gu
     assert "duty" in asked(intents, normalize(question))
     # 6-4 「利用規約を必ず確認の上…利用すること」, not 3-1(4)'s risk that OpenAI's terms allow learning.
     assert guide.search(question)[0].section.id == "2章6-4"
+    # Only as the question's ending: a task that needs something is no question of duty.
+    assert "duty" not in asked(intents, normalize("個人情報を入力する必要がある業務でAIを使っていい?"))
 
 
 def test_where_the_chatbot_is_put_only_names_it(guide):
