@@ -202,3 +202,9 @@ def test_by_what_route_a_leak_happens_asks_for_the_risk(guide, intents):
     assert guide.search(question)[0].section.id == "2章3-1(3)"
     # How a service works is no risk.
     assert "risk" not in asked(intents, normalize("総合案内チャットボットってどういう仕組みで答えてるの?"))
+
+
+def test_a_device_of_ones_own_asks_for_the_devices_the_rules_name(guide, intents):
+    question = "自分のスマホでChatGPT使って業務メールの下書き作るのは？"
+    assert "device" in asked(intents, normalize(question))
+    assert guide.search(question)[0].section.id == "2章1-2"
