@@ -74,6 +74,11 @@ REFERENCE_WEIGHT = 0.5
 # The words of the rules an intent's question is about (intents.yaml ``terms``), as one concept of the
 # question weighing this much a term.
 INTENT_TERMS_WEIGHT = 1.0
+# A question asking for the first step of a procedure (「最初に何すればいい?」「何から始めれば」) counts the first
+# numbered step under a 利用手順 heading (7-1(1) 説明会の参加, 7-2(1) アクセス方法) this much more.
+FIRST_STEP_BOOST = 1.0
+# (まずい is bad, not first; どこから is from where, 7-2(1)'s access or who sends an answer.)
+_FIRST_STEP = re.compile(r"最初|まず(?!い|かっ|く|け|さ)|何から|なにから|はじめに|初めに|手始め|第一歩|一番初め|一番はじめ")
 # The fewest characters of a form's title, less its service, that name it in a question (障害発生報告書).
 MIN_OWN_NAME = 5
 # Weights fitted on questions.jsonl + questions-extra.jsonl only; questions-holdout-2.jsonl measures.
@@ -193,6 +198,8 @@ class GuideIndex:
         self._roles: list[frozenset[str]] = []  # the kinds of answer it gives (intents.yaml)
         self._elsewhere: list[frozenset[str]] = []  # the intents whose askers it does not address
         self._addressed: list[frozenset[str]] = []  # the intents its headings answer (用語解説, 提供者として)
+        # A class a question names (機密性1) -> the key of its table row (1), which marks that row.
+        self._row_keys: dict[str, str] = {}
         for leaf, body, service in zip(self.leaves, self._texts, referred, strict=True):
             title = normalize(leaf.title or "")
             around = normalize(" ".join(_context(tree, leaf)))
@@ -201,7 +208,9 @@ class GuideIndex:
             _weighted(words, self._terms(service), REFERENCE_WEIGHT)
             _weighted(words, self._terms(title), TITLE_WEIGHT)
             _weighted(words, self._terms(around), ANCESTOR_TITLE_WEIGHT)
-            _weighted(words, self._row_names(leaf, title), 1.0)
+            rows = self._row_names(leaf, title)
+            _weighted(words, rows, 1.0)
+            self._row_keys.update((name, name[len(name.rstrip("0123456789")) :]) for name in rows)
             for restated in _RESTATED.findall(body):
                 _weighted(words, self._terms(restated), RESTATED_WEIGHT - 1.0)
             chars: Counter[str] = Counter()
@@ -215,6 +224,11 @@ class GuideIndex:
             self._addressed.append(roles(self.intents, "", title + " " + around))
             word_docs.append(words)
             char_docs.append(chars)
+        # The first step of each procedure: the first child of a section whose headings say 利用手順.
+        self._first_step = [
+            "procedure" in r and leaf.parent is not None and tree[leaf.parent].children[:1] == [leaf.id]
+            for leaf, r in zip(self.leaves, self._roles, strict=True)
+        ]
         # Lengths stay those of the section's own words: the screening field says what a section
         # covers, it does not make its text any longer.
         lengths = [sum(d.values()) for d in word_docs]
@@ -338,6 +352,9 @@ class GuideIndex:
         share = _Shares([(c, idf) for c, idf in concepts if idf > 0])
         total = share.total
         named = self._services & weights.keys()
+        if len(named) > 1 and named - set(query.compared):
+            # 「チャットボットでExcel関数作れる?ChatGPTと使い道ちがうの」: the service compared with is not the one asked about.
+            named -= set(query.compared)
         marked = {f"用語(※{int(n)})" for n in _NOTE_MARK.findall(question)}
         hits = []
         for i, leaf in enumerate(self.leaves):
@@ -362,6 +379,9 @@ class GuideIndex:
             if answered:
                 # 「職員も使えるの？申請いる？」: 7-2(1) 「利用申請等は不要。」 is both the rule and the procedure.
                 score *= 1 + INTENT_BOOST * (1 + MORE_INTENTS_BOOST * (answered - 1))
+            # Once something has gone wrong (incident), what to do first is no step of starting to use a service.
+            if self._first_step[i] and "procedure" in wanted and "incident" not in wanted and _FIRST_STEP.search(question):
+                score *= 1 + FIRST_STEP_BOOST
             # 「市民が入力した内容は何に使っていいの」 asks as the provider, whatever its ending says.
             if wanted & self._elsewhere[i] and not wanted & self._addressed[i]:
                 score *= ELSEWHERE_WEIGHT
@@ -374,6 +394,9 @@ class GuideIndex:
             if self._pointer[i]:
                 score *= POINTER_WEIGHT
             matched = tuple(t for t in weights if t in doc)
+            # The question reads 機密性1 as one class, not the bare 1 of every section numbered (1); its
+            # table row is keyed by the digits alone, so they mark that row.
+            matched += tuple(self._row_keys[t] for t in matched if t in self._row_keys)
             # A question naming a section by its title (「パブリシティ権ってなに」, 「権利侵害」って、どの
             # 権利の話?) asks for it before any section that merely uses the words.
             # 「生成AIってそもそも何のこと?」: a question of the kind a section's headings address (用語解説

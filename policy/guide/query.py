@@ -22,6 +22,11 @@ KNOWN_WEIGHT = 2.0
 MIN_PHRASE = 4
 # The digits of a class right after its word: 機密性2, 機密性 2, "confidentiality level 2", "class 2".
 _NUMBER = re.compile(r"(?: ?(?:level|class|category) ?| )?(\d{1,2})(?!\d)")
+# 「ChatGPTと使い道ちがうの」「ChatGPTとは何が違う」「ChatGPTと比べて」: the word before と is what the question's subject is
+# compared with, not what it asks about.
+_COMPARED = re.compile(r"と(?:は|も)?[^、。?？!！]{0,8}?(?:違|ちが|異な|比べ|比較)")
+# Further digits listed after a numbered word: 機密性3と2と1, 機密性2・1, "level 2 or 1".
+_MORE_NUMBERS = re.compile(r" ?(?:と|や|か|、|,|・|/|~|〜|or|and) ?(\d{1,2})(?![\d.])")
 _QUOTED = re.compile(r"[「『\"“](.+?)[」』\"”]")
 _END = "?？。.!！ 、,"
 # The subject a question puts before って/とは; what follows may be any wording of the question.
@@ -138,6 +143,18 @@ _TASKED_BY = re.compile(
 )
 
 
+# 「市HPのチャットボット」「HPの案内チャットボット」: where the chatbot is put names the service, as its name does; it
+# asks nothing about the homepage (2章2-2(1) 学習する「公式ホームページの情報」, 2章7-2(1) its place on the page).
+_SERVICE_PLACE = re.compile(
+    r"(?:(?:松戸)?市の?)?(?:hp|ホームページ|公式サイト|webサイト)の(?=(?:ai|案内|総合案内)?(?:チャットボット|ボット))"
+)
+
+
+# 「…って聞くけど本当?」「…と聞いたんですが、本当ですか」: whether what one heard is so frames the question; its 本当 is no
+# 正確 of an answer the AI gave (6-1 「正確で信頼できる情報源」).
+_HEARSAY_TRUE = re.compile(r"(?:(?<=けど)|(?<=けれど)|(?<=が)|(?<=、))、?本当(?:に|のところ)?(?:です|なの|なん|でしょう|か|ですか|\?|？|。|!|！)*$")
+
+
 def without_contractions(question: str) -> str:
     """``question`` (normalised) without the endings of the contractions I'm, I'd: i'm an alt -> i an alt;
     a negation written out: hasn't -> has not, won't -> will not, can't -> can not."""
@@ -179,6 +196,7 @@ class Query:
     core: str  # the question without 「とは」「って何」…
     quoted: tuple[str, ...] = ()  # the parts in 「」 or quotes, normalised
     topic: str = ""  # what comes before the first って/とは/の特徴: 「生成AIってそもそも何のこと?」 -> 生成ai
+    compared: tuple[str, ...] = ()  # guideline words a question compares its subject with: 「ChatGPTと使い道ちがうの」
 
     @property
     def weights(self) -> dict[str, float]:
@@ -191,6 +209,7 @@ def analyse(question: str, synonyms: Synonyms, known: AbstractSet[str] | None = 
     concepts: list[dict[str, float]] = []
     plain = _YES_OR_NO.sub("、", _VERDICT.sub("、", without_contractions(question)))
     plain = _TASKED_BY.sub("", _KIND_OF_THING.sub("", _NANDESU.sub("の", plain)))
+    plain = _HEARSAY_TRUE.sub("", _SERVICE_PLACE.sub("", plain))
     segments = synonyms.segments(plain, known or frozenset())
     own_sense = _qualified_elsewhere(segments, known) if known is not None else set()
     segments = [(words, "" if k in own_sense else target) for k, (words, target) in enumerate(segments)]
@@ -216,7 +235,13 @@ def analyse(question: str, synonyms: Synonyms, known: AbstractSet[str] | None = 
         # concept of its own that the sections on the other classes do not hold.
         number = _NUMBER.match(segments[k + 1][0]) if k + 1 < len(segments) else None
         if number:
-            concepts.append({w + number.group(1): KNOWN_WEIGHT for w in target.split()})
+            # 「機密性3と2と1の違い」「機密性2や1」: the digits listed after it number the same word.
+            rest, numbers = segments[k + 1][0][number.end() :], [number.group(1)]
+            while more := _MORE_NUMBERS.match(rest):
+                rest, numbers = rest[more.end() :], [*numbers, more.group(1)]
+            concepts.extend({w + n: KNOWN_WEIGHT for w in target.split()} for n in numbers)
+            # Its digits are read once: as the bare word 1 they would match every section numbered (1).
+            segments[k + 1] = (rest, segments[k + 1][1])
     if OUTPUT_WORD not in _merge(concepts) and _made_by_a_service(normalize(question), synonyms):
         made = [_weights(c) for c in chunks(OUTPUT_WORD, synonyms.stopwords)] + [{OUTPUT_WORD: 1.0}]
         concepts.append({t: w * KNOWN_WEIGHT for t, w in _merge(made).items()})
@@ -225,13 +250,18 @@ def analyse(question: str, synonyms: Synonyms, known: AbstractSet[str] | None = 
     if _SELF.search(_OTHERS_RULES.sub(" ", _SAYS_ABOUT.sub(" ", question))):
         concepts.append(dict.fromkeys(SELF_TERMS, SELF_WEIGHT))
     concepts = [c for c in concepts if c]
+    raw = [words or target for words, target in segments]  # the question's own text, piece by piece
+    compared = tuple(
+        w for k, (_, target) in enumerate(segments) if target and _COMPARED.match("".join(raw[k + 1 :]))
+        for w in target.split()
+    )
     text = joined(segments)
     quoted = [normalize(q) for q in _QUOTED.findall(question)]
     whole = normalize(question).rstrip(_END)
     phrases = tuple(p for p in [*quoted, whole] if len(p) >= MIN_PHRASE)
     topic = _topic(whole, synonyms)
     core = _core(whole, synonyms.frames)
-    return Query(text, tuple(concepts), phrases, core, tuple(quoted), topic)
+    return Query(text, tuple(concepts), phrases, core, tuple(quoted), topic, compared)
 
 
 def _topic(whole: str, synonyms: Synonyms) -> str:
