@@ -33,12 +33,12 @@ _TOPIC_FRAME = re.compile(r"(?:の|って)(?:定義|意味)$")
 # The rules name themselves 本ガイドライン (1章1-1, 1章3, 5章 …), 本ルール (4章) and, on the cover,
 # …利活用ルール. A question naming the guideline or the rules on their own (「このガイドラインって…」,
 # 「ルールでわからないことがあったら」, "these rules"), not as a compound naming another (利用ガイドライン) nor
-# as 「ルール上」 (under the rules, about something else), is about these rules as a whole.
+# as 「ルール上」「ルール的に」「ルール違反」 (under the rules, about something else), is about these rules as a whole.
 # So is 利活用ルール, the rules' own name (the cover), compound as it is.
 SELF_TERMS = ("本ガイドライン", "本ルール", "利活用ルール")
 SELF_WEIGHT = 1.0
 _SELF = re.compile(
-    r"(?:^|(?<=[^一-龥ァ-ヺa-z0-9]))(?:ガイドライン|ルール)(?!上)|利活用ルール|\b(?:these|this|the|our|city's) (?:[a-z]+ )?(?:rules|rulebook|guidelines?)\b"
+    r"(?:^|(?<=[^一-龥ァ-ヺa-z0-9]))(?:ガイドライン|ルール)(?!上|的|違反)|利活用ルール|\b(?:these|this|the|our|city's) (?:[a-z]+ )?(?:rules|rulebook|guidelines?)\b"
 )
 # 「総務省の情報セキュリティポリシーのガイドライン」「国の指針」「他の自治体のルール」: guidelines of another body (the
 # ones 1章1-1 and 用語(※3) name, or another city's) are not these rules.
@@ -138,6 +138,11 @@ _TASKED_BY = re.compile(
 )
 
 
+# 「チャットGPTで手直ししていい?」「AIに書き直させたい」: an AI doing the fix proofreads the staff's text, 2章2-1(2) ④
+# 「文章の校正」; the fix the rules ask of the staff (6-1 「修正の上」, 6-3 「加筆・修正すること」) is of what the AI made.
+_FIXED_BY_AI = re.compile(r"(?<![a-z])((?:ai|gpt|chatgpt|ボット)(?:で|に))(?:手直し|書き直|直し|直さ|修正|リライト)")
+
+
 def without_contractions(question: str) -> str:
     """``question`` (normalised) without the endings of the contractions I'm, I'd: i'm an alt -> i an alt;
     a negation written out: hasn't -> has not, won't -> will not, can't -> can not."""
@@ -191,6 +196,7 @@ def analyse(question: str, synonyms: Synonyms, known: AbstractSet[str] | None = 
     concepts: list[dict[str, float]] = []
     plain = _YES_OR_NO.sub("、", _VERDICT.sub("、", without_contractions(question)))
     plain = _TASKED_BY.sub("", _KIND_OF_THING.sub("", _NANDESU.sub("の", plain)))
+    plain = _FIXED_BY_AI.sub(r"\1校正", plain)
     segments = synonyms.segments(plain, known or frozenset())
     own_sense = _qualified_elsewhere(segments, known) if known is not None else set()
     segments = [(words, "" if k in own_sense else target) for k, (words, target) in enumerate(segments)]

@@ -1,0 +1,69 @@
+"""Questions in which staff describe a situation from their work (what they are doing, with what data) and ask
+whether they may use AI: read by who acts (the staff with the AI, or residents with the city's chatbot), by the
+task the rules list (2章2-1(2)) and by the data the prohibitions name (2章5-1)."""
+
+from __future__ import annotations
+
+from policy.guide.intent import asked
+from policy.guide.terms import normalize
+
+
+def _first(guide, question: str) -> str:
+    return guide.search(question, 1)[0].section.id
+
+
+def _top3(guide, question: str) -> list[str]:
+    return [h.section.id for h in guide.search(question, 3)]
+
+
+def test_staff_putting_material_to_an_ai_ask_as_users_not_as_the_provider(intents, guide):
+    # 委託先 names whose data it is; the staff put it to the AI themselves (AIに集計させ), so the question is about
+    # entering it (2章5), not the provider's contract with the chatbot's vendor (第3章).
+    question = "委託先ごとの会社名と契約額をまとめた一覧、AIに並べ替えさせてもいい?"
+    shown = asked(intents, normalize(question))
+    assert "provider" not in shown and {"user", "input"} <= shown
+    assert _first(guide, question) == "2章5-1(1)"
+    # What the AI made for residents (市民向け) is still the staff's output (2章6), not the provider's.
+    question = "AIで作った市民向けチラシの文が、どこかのサイトの文とそっくりだったら?"
+    assert {"user", "output"} <= asked(intents, normalize(question))
+    assert _first(guide, question) == "2章6-2(1)"
+    # Residents typing into the chatbot remain the provider's side.
+    assert "provider" in asked(intents, normalize("市民がチャットボットに入れた質問は何に使われる?"))
+    assert "provider" in asked(intents, normalize("委託業者が入力データを勝手に使わないようにする取り決めは?"))
+
+
+def test_an_intent_replaced_by_another_replaces_nothing_itself(intents):
+    # provider replaces input; user replaces provider: input stays.
+    shown = asked(intents, normalize("委託先の見積書をChatGPTに貼っても平気?"))
+    assert "provider" not in shown and "input" in shown
+
+
+def test_a_call_answered_by_searching_with_ai_is_the_listed_use(guide):
+    # 2章2-1(2) 解説 ②「市民からの電話や来庁の問い合わせ時に…グーグル等インターネット検索をする代替として利用」.
+    for question in (
+        "電話で住民から聞かれたことを、ググるかわりにChatGPTで調べてもいい?",
+        "来庁した人への説明のために、ネット検索の代わりにAIを使うのはどう?",
+    ):
+        assert _first(guide, question) in {"2章2-1(2)", "2章2-2(2)"}, question
+    # A phone number stays contact details: the inquiry desk's number is 4章.
+    assert _first(guide, "DX推進課の電話番号") == "4章"
+
+
+def test_under_the_rules_is_no_question_about_the_rules(guide):
+    # 「ルール的に」「ルール違反」 ask whether something is allowed, not about the rules as a whole (4章, 5章).
+    question = "窓口でググる代わりにチャットGPTで調べるのってルール的にOK?"
+    assert _first(guide, question) == "2章2-1(2)"
+
+
+def test_an_ai_fixing_the_staffs_text_proofreads_it(guide):
+    # 「GPTで手直し」: the AI fixes the staff's text, 2章2-1(2) ④ 文章の校正 and ③ わかりやすい文章作成; the staff's
+    # own fix of what the AI made stays 6-3's 加筆・修正.
+    question = "市民向けのお知らせ、もっとかみ砕いた言い回しにしたい。チャットGPTで手直ししてもいい?"
+    assert _first(guide, question) == "2章2-1(2)"
+    assert _first(guide, "AIが作った文章をそのまま手直しせずに使うのはだめな理由は") == "2章6-3"
+
+
+def test_parents_are_residents_not_a_protected_right(guide):
+    # 保護者 is no 保護 (6-3 権利保護): a newsletter for parents is a text for residents (2章2-1(2) ③ 住民等).
+    question = "保護者向けのおたよりを読みやすくしたい。AIに直させてもいい?"
+    assert set(_top3(guide, question)[:2]) == {"2章2-1(2)", "2章2-2(2)"}
