@@ -337,6 +337,9 @@ class GuideIndex:
         concepts = [(c, max((self._words.idf.get(t, 0.0) for t in c), default=0.0)) for c in query.concepts]
         share = _Shares([(c, idf) for c, idf in concepts if idf > 0])
         total = share.total
+        # A section holds a class of data by the class's name, not by the 情報 that ends every one of them:
+        # 「症状」 is 医療情報, which 2章6-4 names; 2章5-1's 「職員が入力する情報は」 says 情報 of any kind.
+        held_share = _Shares([(_without_generic_heads(c), idf) for c, idf in concepts if idf > 0])
         named = self._services & weights.keys()
         marked = {f"用語(※{int(n)})" for n in _NOTE_MARK.findall(question)}
         hits = []
@@ -351,7 +354,7 @@ class GuideIndex:
             if total:
                 # Sections that answer more of the question's concepts beat ones that repeat one.
                 held = doc.keys() - self._restated[i] if self._restated[i] else doc.keys()
-                score *= (share(held) / total) ** COVERAGE_POWER
+                score *= (held_share(held) / total) ** COVERAGE_POWER
                 if not supporting:
                     # A glossary entry's title is the term it explains, not what a question about
                     # that term (チャットボットの回答が毎回違う) asks.
@@ -424,6 +427,18 @@ _REFERENCE = re.compile(r"[本当]生成ai")
 # 「生成AIシステム」, once a chapter has said which service it means (3章 lead: 「生成 AI 総合案内チャットボット等の
 # 生成 AI システム」); elsewhere (2章6-6 「生成 AI システム特有の…リスクケース」) it names no service.
 _SYSTEM = "生成aiシステム"
+
+
+# The word that ends each class of data the rules name (2章5-1(1) 解説: 職員情報, 執行情報, 契約情報, 住基情報, 税情報,
+# 個人に関する情報; 5-1(2) 秘密情報; 5-1(3) 非公開情報; 6-4 医療情報): said alone, it names no class.
+GENERIC_HEADS = ("情報",)
+
+
+def _without_generic_heads(concept: dict[str, float]) -> dict[str, float]:
+    """``concept`` less a generic head (GENERIC_HEADS) when it names a class by a longer word ending in it."""
+    return {
+        t: w for t, w in concept.items() if not (t in GENERIC_HEADS and any(o != t and o.endswith(t) for o in concept))
+    }
 
 
 def _names(core: str, title: str) -> bool:

@@ -67,3 +67,26 @@ def test_parents_are_residents_not_a_protected_right(guide):
     # 保護者 is no 保護 (6-3 権利保護): a newsletter for parents is a text for residents (2章2-1(2) ③ 住民等).
     question = "保護者向けのおたよりを読みやすくしたい。AIに直させてもいい?"
     assert set(_top3(guide, question)[:2]) == {"2章2-1(2)", "2章2-2(2)"}
+
+
+def test_a_class_of_data_is_held_by_its_name_not_by_the_word_information(guide):
+    # 症状 is 医療情報, which only 2章6-4 names (解説: 治療・処置…トリアージ); 2章5-1's 「職員が入力する情報は」 holds
+    # 情報, not the medical class.
+    from policy.guide.index import _without_generic_heads
+
+    assert _without_generic_heads({"医療": 1.6, "情報": 1.6, "医療情報": 2.0}) == {"医療": 1.6, "医療情報": 2.0}
+    assert _without_generic_heads({"情報": 1.0}) == {"情報": 1.0}
+    for question in (
+        "訪問先で聞いた利用者の症状をAIに入れて、どう処置すればいいか聞いてもいい?",
+        "健康相談で、住民の症状から受診先をAIに判断させるのは?",
+    ):
+        assert _first(guide, question) == "2章6-4", question
+
+
+def test_something_perhaps_entered_already_is_reported(guide, intents):
+    # 「入れたかもしれない」: the act may be done; 2章7-1(6) 「問題が発生した場合、又は、問題発生のおそれがある場合」.
+    question = "部下がChatGPTに住民の名前を貼り付けたかもしれない。実害はまだないけど報告はいる?"
+    assert "incident" in asked(intents, normalize(question))
+    assert _first(guide, question) == "2章7-1(6)"
+    # Once something is done, the prohibition it broke (2章5) and the risk it ran (2章3) are not what to do now.
+    assert _first(guide, "ChatGPTにうっかり職員の住所録を入れてしまいました。どうすれば?") == "2章7-1(6)"
