@@ -101,7 +101,7 @@ def _made_by_a_service(question: str, synonyms: Synonyms) -> bool:
 
 # 「入れても問題ない?」「貼っても問題ないでしょうか」: the ending asks for permission (intents.yaml); its 問題 is
 # no trouble (障害・問題 of 7-1(6)), so it is not read as a word of the question.
-_VERDICT = re.compile(r"(?:は|も|って)?問題(?:ない|なし|ありません)(?=です|でしょう|か|の|よね|\?|？|。|$)")
+_VERDICT = re.compile(r"(?:は|も|って)?問題(?:ない|なし|ありません|ある|あります)(?=です|でしょう|か|の|よね|\?|？|。|$)")
 # 「要約させるのはあり?」「これってナシ?」: あり/なし as a verdict asks whether it is allowed (intents.yaml); its
 # 有り is no word of the question (2章1-1(2) 「…されており」 is not about it).
 _YES_OR_NO = re.compile(r"(?:(?<=の|て|で)(?:は|も)|って)(?:あり|なし|アリ|ナシ)(?=です|でしょう|ですか|なの|な|か|\?|？|。|$)")

@@ -90,3 +90,21 @@ def test_something_perhaps_entered_already_is_reported(guide, intents):
     assert _first(guide, question) == "2章7-1(6)"
     # Once something is done, the prohibition it broke (2章5) and the risk it ran (2章3) are not what to do now.
     assert _first(guide, "ChatGPTにうっかり職員の住所録を入れてしまいました。どうすれば?") == "2章7-1(6)"
+
+
+def test_what_the_city_has_not_put_out_yet_is_before_publication(guide):
+    # 5-1(3)「非公開や公開前の情報」: a council question before its notice, a bill not yet put to the council.
+    for question in (
+        "通告前に議員から届いた質問の原稿をAIで整理したい",
+        "まだ出してない補正予算案の説明文、GPTで読みやすくしてもいい?",
+    ):
+        assert _first(guide, question) == "2章5-1(3)", question
+
+
+def test_is_there_a_problem_asks_whether_it_is_allowed(intents, guide):
+    # 「問題ありますか」 as 「問題ないですか」: a verdict asked for, not the 問題 of 7-1(6)'s 問題発生時.
+    assert "permission" in asked(intents, normalize("この使い方は問題ありますか"))
+    # 「整えるのにAIを使いたい」: the material is put to the AI for the task, so it is entered (2章5).
+    question = "職員の勤務評定のメモ、文面を整えるのにAIを使いたいのですが問題ありますか"
+    assert "input" in asked(intents, normalize(question))
+    assert _first(guide, question) == "2章5-1(1)"
