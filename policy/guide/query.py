@@ -176,6 +176,23 @@ def without_introduction(question: str) -> str:
     return rest
 
 
+# 「議事録の下書き時間が半分になった。こういう成功例ってどこかに報告するの?」: a Japanese question of several sentences
+# tells its situation first and asks in its last sentence; the words of the sentences before it weigh this much (0.65-0.8
+# measured the same on the development sets; 0.6 and less let the situation's topic drop below the ask's).
+SITUATION_WEIGHT = 0.7
+_SENTENCE_END = "。?!"
+
+
+def _situation_and_ask(plain: str) -> tuple[str, str]:
+    """``plain`` (normalised) cut after its last sentence end but the final one: (situation, ask); ("", plain)
+    for a question of one sentence, or in English (its sentences are not read this way)."""
+    if plain.isascii():
+        return "", plain
+    body = plain.rstrip(_END)
+    cut = max(body.rfind(c) for c in _SENTENCE_END)
+    return (plain[: cut + 1], plain[cut + 1 :]) if cut > 0 else ("", plain)
+
+
 @dataclass(frozen=True)
 class Query:
     text: str  # normalised, in the guideline's vocabulary
@@ -197,10 +214,15 @@ def analyse(question: str, synonyms: Synonyms, known: AbstractSet[str] | None = 
     plain = _YES_OR_NO.sub("、", _VERDICT.sub("、", without_contractions(question)))
     plain = _TASKED_BY.sub("", _KIND_OF_THING.sub("", _NANDESU.sub("の", plain)))
     plain = _FIXED_BY_AI.sub(r"\1校正", plain)
-    segments = synonyms.segments(plain, known or frozenset())
+    situation, ask = _situation_and_ask(plain)
+    segments = synonyms.segments(situation, known or frozenset()) if situation else []
+    told = len(segments)  # the segments of the situation come first
+    segments += synonyms.segments(ask, known or frozenset())
     own_sense = _qualified_elsewhere(segments, known) if known is not None else set()
     segments = [(words, "" if k in own_sense else target) for k, (words, target) in enumerate(segments)]
     for k, (words, target) in enumerate(segments):
+        if k == told and told:
+            concepts = [{t: w * SITUATION_WEIGHT for t, w in c.items()} for c in concepts]
         if k in own_sense:
             concepts.extend(_weights(c) for c in chunks(words, synonyms.stopwords))
             continue

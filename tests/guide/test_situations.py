@@ -108,3 +108,21 @@ def test_is_there_a_problem_asks_whether_it_is_allowed(intents, guide):
     question = "職員の勤務評定のメモ、文面を整えるのにAIを使いたいのですが問題ありますか"
     assert "input" in asked(intents, normalize(question))
     assert _first(guide, question) == "2章5-1(1)"
+
+
+def test_a_question_of_several_sentences_asks_in_its_last(synonyms, guide):
+    # The situation comes first, the ask last: the situation's words weigh less (query.SITUATION_WEIGHT).
+    from policy.guide.query import SITUATION_WEIGHT, analyse
+
+    query = analyse(normalize("ChatGPTで議事録を作った。報告は必要?"), synonyms)
+    weights = query.weights
+    assert weights["議事録"] == SITUATION_WEIGHT * analyse(normalize("ChatGPTで議事録を作った"), synonyms).weights["議事録"]
+    assert weights["報告"] == analyse(normalize("報告は必要?"), synonyms).weights["報告"]
+    # 「…苦情が来た。課としてどう対応すれば」: a complaint has come (incident) and the office asks what to do (procedure),
+    # answered by 2章7-2(3) 問題発生時の対応, not by the chatbot's known weaknesses (2章3-2).
+    assert _first(guide, "市民向けのチャットボットがおかしな回答をして苦情が来た。課としてどう対応すれば?") == "2章7-2(3)"
+
+
+def test_a_use_that_worked_well_is_shared_by_its_form(guide):
+    # 2章7-1(5)「効果的な活用方法を共有し、管理するため、【様式2】…を提出すること」.
+    assert _first(guide, "GPTで会議録の作成がかなり楽になった。こういう成功例ってどこかに報告するの?") == "2章7-1(5)"
