@@ -193,6 +193,13 @@ def _situation_and_ask(plain: str) -> tuple[str, str]:
     return (plain[: cut + 1], plain[cut + 1 :]) if cut > 0 else ("", plain)
 
 
+# 「自分のスマホで」「家のパソコンから」: a device of one's own is not one the rules name (2章1-2 「対象端末については、原則として
+# 次世代型職員用パソコン及び情報系の公用パソコンとする」); which device may be used is a concept of the question of its own,
+# beside the device itself and whatever task is done on it.
+_OWN_DEVICE = re.compile(r"(?:自分|個人|私物|私用|自宅|家|自前|プライベート)の?(?:スマホ|スマートフォン|パソコン|pc|携帯|タブレット|端末|ノートパソコン)")
+OWN_DEVICE_TERMS = ("対象端末", "公用パソコン")
+
+
 @dataclass(frozen=True)
 class Query:
     text: str  # normalised, in the guideline's vocabulary
@@ -250,6 +257,8 @@ def analyse(question: str, synonyms: Synonyms, known: AbstractSet[str] | None = 
         concepts.append({t: w * KNOWN_WEIGHT for t, w in _merge(made).items()})
     if _ASK_SUPERIOR.search(question) and not set(PERMISSION_TERMS) & _merge(concepts).keys():
         concepts.append(dict.fromkeys(PERMISSION_TERMS, KNOWN_WEIGHT))
+    if _OWN_DEVICE.search(question) and not set(OWN_DEVICE_TERMS) & _merge(concepts).keys():
+        concepts.append(dict.fromkeys(OWN_DEVICE_TERMS, KNOWN_WEIGHT))
     if _SELF.search(_OTHERS_RULES.sub(" ", _SAYS_ABOUT.sub(" ", question))):
         concepts.append(dict.fromkeys(SELF_TERMS, SELF_WEIGHT))
     concepts = [c for c in concepts if c]

@@ -126,3 +126,13 @@ def test_a_question_of_several_sentences_asks_in_its_last(synonyms, guide):
 def test_a_use_that_worked_well_is_shared_by_its_form(guide):
     # 2章7-1(5)「効果的な活用方法を共有し、管理するため、【様式2】…を提出すること」.
     assert _first(guide, "GPTで会議録の作成がかなり楽になった。こういう成功例ってどこかに報告するの?") == "2章7-1(5)"
+
+
+def test_a_device_of_ones_own_asks_which_devices_may_be_used(guide):
+    # 2章1-2 「対象端末については、原則として次世代型職員用パソコン及び情報系の公用パソコンとする」: the task done on one's own
+    # phone (下書き, 文章作成 of 2章2-1(2)) is not what is asked.
+    for question in (
+        "自分のスマホでChatGPTを使って挨拶文の下書きを作るのはあり?",
+        "個人のパソコンからGPTで会議資料の文章を作ってもいい?",
+    ):
+        assert _first(guide, question) == "2章1-2", question
