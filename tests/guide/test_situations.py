@@ -136,3 +136,16 @@ def test_a_device_of_ones_own_asks_which_devices_may_be_used(guide):
         "個人のパソコンからGPTで会議資料の文章を作ってもいい?",
     ):
         assert _first(guide, question) == "2章1-2", question
+
+
+def test_output_of_unknown_origin_is_checked_against_its_grounds(guide):
+    # 出典が分からない: 6-1 「正確で信頼できる情報源と照合し、必ず根拠や裏付けを確認すること」, not 6-5's 出典元 to cite.
+    assert _first(guide, "GPTが出してきた人口の数字、出典が分からないけど報告書にそのまま載せていい?") == "2章6-1"
+
+
+def test_which_papers_to_hand_in_to_start_is_the_application(intents, guide):
+    # 「うちも使いたい」と相談が来た: another office wishes to use it (「利用を希望する所属は」), and 何の書類を出せば asks
+    # for the procedure (2章7-1(2) 【様式1】…申請を行うこと).
+    question = "隣の係から「うちもGPT使いたい」と言われた。何の書類を出せばいいか教えたい"
+    assert {"wish", "procedure"} <= asked(intents, normalize(question))
+    assert _first(guide, question) == "2章7-1(2)"
