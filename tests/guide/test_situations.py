@@ -149,3 +149,9 @@ def test_which_papers_to_hand_in_to_start_is_the_application(intents, guide):
     question = "隣の係から「うちもGPT使いたい」と言われた。何の書類を出せばいいか教えたい"
     assert {"wish", "procedure"} <= asked(intents, normalize(question))
     assert _first(guide, question) == "2章7-1(2)"
+
+
+def test_records_kept_person_by_person_are_personal_information(guide):
+    # 2章5-1(1) 解説「個人に関する情報」: a library's loans, a clinic's visits, kept for each person.
+    for question in ("図書館の貸出履歴をAIで分析して選書に生かしたい",):
+        assert _first(guide, question) == "2章5-1(1)", question
