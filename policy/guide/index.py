@@ -45,6 +45,10 @@ TITLE_SHARE = 0.6
 # (「総合案内チャットボットでExcelの数式を作っていい?」: Excel is in 2章2-1(2)'s uses only, and 2章2-2(2) answers).
 # 0.6 left such questions on the other service's list; 0.1-0.25 measured the same on the development sets.
 OTHER_SERVICE_WEIGHT = 0.15
+# A section about the chatbot, for staff asking about their own use of an AI they do not name, counts this much
+# (0.6-0.8 measured the same on the development sets; 0.9 left the chatbot's list of uses first).
+GENERIC_AI_WEIGHT = 0.8
+CHATGPT = "chatgpt"
 # Words that restate another section (_RESTATED) count this much in the section repeating them.
 RESTATED_WEIGHT = 0.3
 # A section whose text only points elsewhere (「別紙参照のこと。」) counts this much.
@@ -372,6 +376,10 @@ class GuideIndex:
             # (2章7-1 ChatGPT の利用手順 against 2章7-2 チャットボットの).
             if len(named) == 1 and self._about[i] and not named & self._about[i]:
                 score *= OTHER_SERVICE_WEIGHT
+            # Staff putting their own work to "AI" (「AIに直させても平気?」) mean the service they apply for to do it
+            # (ChatGPT, 2章7-1), before the city's chatbot for residents, which they may also consult (2章2-2(2)).
+            elif not named and "user" in wanted and self._about[i] and CHATGPT not in self._about[i]:
+                score *= GENERIC_AI_WEIGHT
             if supporting:
                 score *= SUPPORT_WEIGHT
             if self._pointer[i]:

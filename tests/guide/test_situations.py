@@ -155,3 +155,9 @@ def test_records_kept_person_by_person_are_personal_information(guide):
     # 2章5-1(1) 解説「個人に関する情報」: a library's loans, a clinic's visits, kept for each person.
     for question in ("図書館の貸出履歴をAIで分析して選書に生かしたい",):
         assert _first(guide, question) == "2章5-1(1)", question
+
+
+def test_staff_using_an_ai_they_do_not_name_mean_chatgpt_first(guide):
+    # The service staff apply for to do their work (2章7-1) is ChatGPT; the chatbot is the city's for residents.
+    top = _top3(guide, "保護者向けのおたよりを読みやすくしたい。AIに直させてもいい?")
+    assert top[0] == "2章2-1(2)" and "2章2-2(2)" in top
