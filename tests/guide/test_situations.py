@@ -161,3 +161,8 @@ def test_staff_using_an_ai_they_do_not_name_mean_chatgpt_first(guide):
     # The service staff apply for to do their work (2章7-1) is ChatGPT; the chatbot is the city's for residents.
     top = _top3(guide, "保護者向けのおたよりを読みやすくしたい。AIに直させてもいい?")
     assert top[0] == "2章2-1(2)" and "2章2-2(2)" in top
+
+
+def test_what_the_ai_made_found_wrong_is_fixed_before_use(guide):
+    # 6-1 「生成物が事実と異なる場合は修正の上、所属長の責任で利用すること」.
+    assert _first(guide, "GPTで作った手続きの案内文、対象年齢が違っていました。どう扱えばいい?") == "2章6-1"
