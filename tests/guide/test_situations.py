@@ -166,3 +166,9 @@ def test_staff_using_an_ai_they_do_not_name_mean_chatgpt_first(guide):
 def test_what_the_ai_made_found_wrong_is_fixed_before_use(guide):
     # 6-1 「生成物が事実と異なる場合は修正の上、所属長の責任で利用すること」.
     assert _first(guide, "GPTで作った手続きの案内文、対象年齢が違っていました。どう扱えばいい?") == "2章6-1"
+
+
+def test_a_resident_who_lost_by_what_the_ai_said_is_a_risk_case(guide):
+    # 6-6 「…利用者がその情報を利用したことによって、市民等の第三者に不利益を与えた…を検知した場合、迅速に…報告」.
+    question = "AIの答えをもとに窓口で案内したら内容が古くて、その方が給付を受けられなかった。どこまで報告すればいい?"
+    assert _first(guide, question) == "2章6-6"
