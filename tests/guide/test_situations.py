@@ -172,3 +172,10 @@ def test_a_resident_who_lost_by_what_the_ai_said_is_a_risk_case(guide):
     # 6-6 「…利用者がその情報を利用したことによって、市民等の第三者に不利益を与えた…を検知した場合、迅速に…報告」.
     question = "AIの答えをもとに窓口で案内したら内容が古くて、その方が給付を受けられなかった。どこまで報告すればいい?"
     assert _first(guide, question) == "2章6-6"
+
+
+def test_material_checked_by_an_ai_is_entered(intents, guide):
+    # 「資料、ChatGPTで誤字チェックしてもいい?」: the material goes into the AI (input), and 議会に報告する前 is 5-1(3)'s 公開前.
+    question = "議会に説明する前の補正予算の資料、ChatGPTで誤字チェックしてもいい?"
+    assert "input" in asked(intents, normalize(question))
+    assert _first(guide, question) == "2章5-1(3)"
