@@ -318,6 +318,15 @@ class GuideIndex:
         """Rarity of each known term, for choosing the sentences to highlight."""
         return {t: self._words.idf[t] for t in words if t in self._words.idf}
 
+    def _class_name(self, concept: dict[str, float]) -> dict[str, float]:
+        """``concept`` as a section holds it: a class of data (a word ending in a generic head, 職員情報) by its own
+        name, less the head and the words said in most sections (職員 of 職員情報: 5's heading 「職員がデータを入力する際」
+        gives it to every prohibition)."""
+        named = _without_generic_heads(concept)
+        if len(named) == len(concept):
+            return concept
+        return {t: w for t, w in named.items() if self._words.idf.get(t, 0.0) >= COMMON_IDF}
+
     def _terms(self, text: str) -> list[str]:
         return terms(text, self.synonyms.stopwords)
 
@@ -343,7 +352,7 @@ class GuideIndex:
         total = share.total
         # A section holds a class of data by the class's name, not by the 情報 that ends every one of them:
         # 「症状」 is 医療情報, which 2章6-4 names; 2章5-1's 「職員が入力する情報は」 says 情報 of any kind.
-        held_share = _Shares([(_without_generic_heads(c), idf) for c, idf in concepts if idf > 0])
+        held_share = _Shares([(self._class_name(c), idf) for c, idf in concepts if idf > 0])
         named = self._services & weights.keys()
         marked = {f"用語(※{int(n)})" for n in _NOTE_MARK.findall(question)}
         hits = []
@@ -440,6 +449,8 @@ _SYSTEM = "生成aiシステム"
 # The word that ends each class of data the rules name (2章5-1(1) 解説: 職員情報, 執行情報, 契約情報, 住基情報, 税情報,
 # 個人に関する情報; 5-1(2) 秘密情報; 5-1(3) 非公開情報; 6-4 医療情報): said alone, it names no class.
 GENERIC_HEADS = ("情報",)
+# A word of lower idf than this is said in most sections (職員, 生成, ai, 利用).
+COMMON_IDF = 1.0
 
 
 def _without_generic_heads(concept: dict[str, float]) -> dict[str, float]:

@@ -179,3 +179,10 @@ def test_material_checked_by_an_ai_is_entered(intents, guide):
     question = "議会に説明する前の補正予算の資料、ChatGPTで誤字チェックしてもいい?"
     assert "input" in asked(intents, normalize(question))
     assert _first(guide, question) == "2章5-1(3)"
+
+
+def test_a_class_of_data_is_not_held_by_words_every_prohibition_says(guide):
+    # 職員情報 is 2章5-1(1)'s; 5's heading 「職員がデータを入力する際」 gives 職員 to 5-1(2) as well.
+    assert _first(guide, "職員の出勤簿の実績表、GPTで集計用に整形させたい。入れてOK?") == "2章5-1(1)"
+    # 「発表まで出せない」: not yet published, 5-1(3).
+    assert _first(guide, "来週の記者発表まで出せないイベント案、ChatGPTで練ってもいい?") == "2章5-1(3)"
