@@ -186,3 +186,8 @@ def test_a_class_of_data_is_not_held_by_words_every_prohibition_says(guide):
     assert _first(guide, "職員の出勤簿の実績表、GPTで集計用に整形させたい。入れてOK?") == "2章5-1(1)"
     # 「発表まで出せない」: not yet published, 5-1(3).
     assert _first(guide, "来週の記者発表まで出せないイベント案、ChatGPTで練ってもいい?") == "2章5-1(3)"
+
+
+def test_what_is_already_public_is_read_against_the_lead_of_5_1(guide):
+    # 5-1「…一般に公開されても問題がないと判断したものだけに留めること」 (in 2章5-1(1), its first leaf).
+    assert "2章5-1(1)" in _top3(guide, "HPにもう載ってる文章なら、チャットGPTに入れても大丈夫?")
