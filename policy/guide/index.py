@@ -45,6 +45,10 @@ TITLE_SHARE = 0.6
 # (「総合案内チャットボットでExcelの数式を作っていい?」: Excel is in 2章2-1(2)'s uses only, and 2章2-2(2) answers).
 # 0.6 left such questions on the other service's list; 0.1-0.25 measured the same on the development sets.
 OTHER_SERVICE_WEIGHT = 0.15
+# A section about the chatbot, for staff asking about their own use of an AI they do not name, counts this much
+# (0.6-0.8 measured the same on the development sets; 0.9 left the chatbot's list of uses first).
+GENERIC_AI_WEIGHT = 0.8
+CHATGPT = "chatgpt"
 # Words that restate another section (_RESTATED) count this much in the section repeating them.
 RESTATED_WEIGHT = 0.3
 # A section whose text only points elsewhere (「別紙参照のこと。」) counts this much.
@@ -328,6 +332,15 @@ class GuideIndex:
         """Rarity of each known term, for choosing the sentences to highlight."""
         return {t: self._words.idf[t] for t in words if t in self._words.idf}
 
+    def _class_name(self, concept: dict[str, float]) -> dict[str, float]:
+        """``concept`` as a section holds it: a class of data (a word ending in a generic head, 職員情報) by its own
+        name, less the head and the words said in most sections (職員 of 職員情報: 5's heading 「職員がデータを入力する際」
+        gives it to every prohibition)."""
+        named = _without_generic_heads(concept)
+        if len(named) == len(concept):
+            return concept
+        return {t: w for t, w in named.items() if self._words.idf.get(t, 0.0) >= COMMON_IDF}
+
     def _terms(self, text: str) -> list[str]:
         return terms(text, self.synonyms.stopwords)
 
@@ -351,6 +364,9 @@ class GuideIndex:
         concepts = [(c, max((self._words.idf.get(t, 0.0) for t in c), default=0.0)) for c in query.concepts]
         share = _Shares([(c, idf) for c, idf in concepts if idf > 0])
         total = share.total
+        # A section holds a class of data by the class's name, not by the 情報 that ends every one of them:
+        # 「症状」 is 医療情報, which 2章6-4 names; 2章5-1's 「職員が入力する情報は」 says 情報 of any kind.
+        held_share = _Shares([(self._class_name(c), idf) for c, idf in concepts if idf > 0])
         named = self._services & weights.keys()
         if len(named) > 1 and named - set(query.compared):
             # 「チャットボットでExcel関数作れる?ChatGPTと使い道ちがうの」: the service compared with is not the one asked about.
@@ -368,7 +384,7 @@ class GuideIndex:
             if total:
                 # Sections that answer more of the question's concepts beat ones that repeat one.
                 held = doc.keys() - self._restated[i] if self._restated[i] else doc.keys()
-                score *= (share(held) / total) ** COVERAGE_POWER
+                score *= (held_share(held) / total) ** COVERAGE_POWER
                 if not supporting:
                     # A glossary entry's title is the term it explains, not what a question about
                     # that term (チャットボットの回答が毎回違う) asks.
@@ -389,6 +405,10 @@ class GuideIndex:
             # (2章7-1 ChatGPT の利用手順 against 2章7-2 チャットボットの).
             if len(named) == 1 and self._about[i] and not named & self._about[i]:
                 score *= OTHER_SERVICE_WEIGHT
+            # Staff putting their own work to "AI" (「AIに直させても平気?」) mean the service they apply for to do it
+            # (ChatGPT, 2章7-1), before the city's chatbot for residents, which they may also consult (2章2-2(2)).
+            elif not named and "user" in wanted and self._about[i] and CHATGPT not in self._about[i]:
+                score *= GENERIC_AI_WEIGHT
             if supporting:
                 score *= SUPPORT_WEIGHT
             if self._pointer[i]:
@@ -447,6 +467,20 @@ _REFERENCE = re.compile(r"[本当]生成ai")
 # 「生成AIシステム」, once a chapter has said which service it means (3章 lead: 「生成 AI 総合案内チャットボット等の
 # 生成 AI システム」); elsewhere (2章6-6 「生成 AI システム特有の…リスクケース」) it names no service.
 _SYSTEM = "生成aiシステム"
+
+
+# The word that ends each class of data the rules name (2章5-1(1) 解説: 職員情報, 執行情報, 契約情報, 住基情報, 税情報,
+# 個人に関する情報; 5-1(2) 秘密情報; 5-1(3) 非公開情報; 6-4 医療情報): said alone, it names no class.
+GENERIC_HEADS = ("情報",)
+# A word of lower idf than this is said in most sections (職員, 生成, ai, 利用).
+COMMON_IDF = 1.0
+
+
+def _without_generic_heads(concept: dict[str, float]) -> dict[str, float]:
+    """``concept`` less a generic head (GENERIC_HEADS) when it names a class by a longer word ending in it."""
+    return {
+        t: w for t, w in concept.items() if not (t in GENERIC_HEADS and any(o != t and o.endswith(t) for o in concept))
+    }
 
 
 def _names(core: str, title: str) -> bool:

@@ -90,8 +90,16 @@ def load_intents(path: Path = INTENTS_PATH) -> tuple[Intent, ...]:
 def asked(intents: tuple[Intent, ...], question: str) -> frozenset[str]:
     """Names of the intents ``question`` (normalised) shows, less those another one it shows replaces."""
     shown = [i for i in intents if i.question.search(question)]
-    replaced = frozenset().union(*(i.replaces for i in shown))
-    return frozenset(i.name for i in shown if i.name not in replaced)
+    # An intent replaced by another replaces nothing itself: 「AIに集計させても平気?」 about a 委託先's table asks
+    # as a user (``user`` replaces ``provider``), so provider's own replacing of input does not apply.
+    kept = shown
+    for _ in range(len(shown)):
+        replaced = frozenset().union(*(i.replaces for i in kept))
+        narrower = [i for i in shown if i.name not in replaced]
+        if narrower == kept:
+            break
+        kept = narrower
+    return frozenset(i.name for i in kept)
 
 
 def roles(intents: tuple[Intent, ...], text: str, headings: str) -> frozenset[str]:

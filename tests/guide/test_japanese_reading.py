@@ -198,7 +198,8 @@ def test_is_it_true_what_one_heard_is_no_accuracy_of_an_answer(guide):
 def test_by_what_route_a_leak_happens_asks_for_the_risk(guide, intents):
     question = "AIに入れた個人情報が外に広まるって、どういう経路でそうなるの？"
     # 入れた個人情報 names what was entered; the question asks how it spreads (2章3-1(3) 「…拡散される恐れがある」).
-    assert asked(intents, normalize(question)) == {"risk"}
+    # (and staff putting it to an AI themselves ask as 第2章's users: 'user').
+    assert asked(intents, normalize(question)) == {"risk", "user"}
     assert guide.search(question)[0].section.id == "2章3-1(3)"
     # How a service works is no risk.
     assert "risk" not in asked(intents, normalize("総合案内チャットボットってどういう仕組みで答えてるの?"))
