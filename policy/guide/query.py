@@ -138,6 +138,29 @@ _TASKED_BY = re.compile(
 )
 
 
+# "a resident's application form", "the applicant's tax return", "a citizen's case notes": a document of a
+# person is information about that person, 5-1(1)'s 個人に関する情報 (「特定の個人を識別することが出来る情報」), and
+# the procedural word in it (application, form, request) is the resident's, not the 申請/様式 of 2章7 (as
+# 入園申込 is a resident's application, not the rules' 利用申請). Read as "…'s personal details <document>".
+_PERSON = r"(?:resident|citizen|applicant|customer|patient|client|taxpayer|person|individual|child|parent|family|household)"
+_PERSONS_DOCUMENT = re.compile(
+    rf"\b({_PERSON}(?:['’]s|s['’]) )((?:[a-z-]+ ){{0,2}}?)"
+    r"(application forms?|applications?|forms?|requests?|files?|records?|notes?|documents?|papers?|paperwork|certificates?|returns?|details|data|info|information)\b"
+)
+_PROCEDURAL = re.compile(r"application forms?|applications?|forms?|requests?")
+
+
+def _persons_document(match: re.Match[str]) -> str:
+    document = "paperwork" if _PROCEDURAL.fullmatch(match.group(3)) else match.group(3)
+    return f"{match.group(1)}personal details {match.group(2)}{document}"
+
+
+def persons_documents(question: str) -> str:
+    """``question`` (normalised) with a person's document read as that person's details:
+    a resident's application form -> a resident's personal details paperwork."""
+    return _PERSONS_DOCUMENT.sub(_persons_document, question)
+
+
 def without_contractions(question: str) -> str:
     """``question`` (normalised) without the endings of the contractions I'm, I'd: i'm an alt -> i an alt;
     a negation written out: hasn't -> has not, won't -> will not, can't -> can not."""
@@ -189,7 +212,7 @@ def analyse(question: str, synonyms: Synonyms, known: AbstractSet[str] | None = 
     """``known``: the guideline's terms; a staff word qualified by a noun outside them keeps its own
     sense (_qualified_elsewhere)."""
     concepts: list[dict[str, float]] = []
-    plain = _YES_OR_NO.sub("、", _VERDICT.sub("、", without_contractions(question)))
+    plain = _YES_OR_NO.sub("、", _VERDICT.sub("、", without_contractions(persons_documents(question))))
     plain = _TASKED_BY.sub("", _KIND_OF_THING.sub("", _NANDESU.sub("の", plain)))
     segments = synonyms.segments(plain, known or frozenset())
     own_sense = _qualified_elsewhere(segments, known) if known is not None else set()

@@ -190,3 +190,52 @@ def test_british_and_american_spellings_are_one_word() -> None:
     assert {"authorise", "authorized", "authorisation"} <= _latin_forms("authorize") | _latin_forms("authorization")
     assert {"summarize", "summarizing"} <= _latin_forms("summarise")
     assert _latin_forms("size") == {"size", "sizes", "sized", "sizing"}
+
+
+@pytest.mark.parametrize(
+    ("question", "intent", "shown"),
+    [
+        ("where can i find the table of confidentiality classes?", "permission", False),
+        ("how can i apply for an account?", "permission", False),
+        ("can i paste this into chatgpt?", "permission", True),
+        ("our team wants to start using chatgpt. how?", "wish", True),
+        ("what should we do first?", "procedure", True),
+        ("what do i do now?", "procedure", True),
+        ("what is the first step?", "procedure", True),
+        ("what is the first step?", "definition", False),
+        ("what kind of company is openai?", "definition", True),
+        ("i entered a colleague's salary into the ai. who do i tell?", "incident", True),
+        ("i pasted the minutes into chatgpt, what should i do now?", "incident", True),
+        ("if i paste the minutes into chatgpt, what should i do?", "incident", False),
+    ],
+)
+def test_english_intents_are_read_from_the_whole_frame(intents, question: str, intent: str, shown: bool) -> None:
+    assert (intent in asked(intents, question)) == shown
+
+
+@pytest.mark.parametrize(
+    ("question", "section"),
+    [
+        # a person's document is information about that person (5-1(1)), not the rules' application form
+        ("Is it OK to upload a citizen's application form into ChatGPT to fix the wording?", "2章5-1(1)"),
+        ("Oops, I put a colleague's salary figures into the AI. Who should I tell?", "2章7-1(6)"),
+        ("Who do I call if I have a question about using ChatGPT?", "4章"),
+        ("What kind of organization is Anthropic?", "用語(※7)"),
+        ("Which AI tools do the guidelines cover?", "2章1-1(1)"),
+        ("Why does the guide chatbot take forever to respond?", "2章3-2(2)"),
+        ("Is ChatGPT able to think like a human and make judgements?", "2章3-1(6)"),
+        ("Does a picture made by AI get copyright protection?", "2章6-3"),
+        ("We noticed that the chatbot told a resident something false. What now?", "2章6-6"),
+        ("Could ChatGPT help me draft a reply to an inquiry from a resident?", "2章2-1(2)"),
+    ],
+)
+def test_english_questions_read_the_new_way_rank_their_section_first(guide, question: str, section: str) -> None:
+    assert guide.search(question, 3)[0].section.id == section
+
+
+def test_a_persons_document_is_that_persons_details() -> None:
+    from policy.guide.query import persons_documents
+
+    assert persons_documents("a resident's application form") == "a resident's personal details paperwork"
+    assert persons_documents("the applicants' tax returns") == "the applicants' personal details tax returns"
+    assert persons_documents("our section's application form") == "our section's application form"
