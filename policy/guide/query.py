@@ -161,6 +161,16 @@ def persons_documents(question: str) -> str:
     return _PERSONS_DOCUMENT.sub(_persons_document, question)
 
 
+# "how does the chatbot work?", "does it still work?": work as a verb of a service (or it) is how it runs, not the
+# 業務 (work, job) the vocabulary reads the noun as; read as "function", a word of no section.
+_WORKS = re.compile(r"\b(it|they|this|that|chatgpt|gpt|chat ?bot|bot|ai|model|service|system|tool) ((?:actually |really |still )?)work(s|ed|ing)?\b")
+
+
+def verbs_of_a_service(question: str) -> str:
+    """``question`` (normalised) with a service's verb work read as function: how does it work -> how does it function."""
+    return _WORKS.sub(lambda m: f"{m.group(1)} {m.group(2)}function", question)
+
+
 def without_contractions(question: str) -> str:
     """``question`` (normalised) without the endings of the contractions I'm, I'd: i'm an alt -> i an alt;
     a negation written out: hasn't -> has not, won't -> will not, can't -> can not."""
@@ -212,7 +222,7 @@ def analyse(question: str, synonyms: Synonyms, known: AbstractSet[str] | None = 
     """``known``: the guideline's terms; a staff word qualified by a noun outside them keeps its own
     sense (_qualified_elsewhere)."""
     concepts: list[dict[str, float]] = []
-    plain = _YES_OR_NO.sub("、", _VERDICT.sub("、", without_contractions(persons_documents(question))))
+    plain = _YES_OR_NO.sub("、", _VERDICT.sub("、", verbs_of_a_service(without_contractions(persons_documents(question)))))
     plain = _TASKED_BY.sub("", _KIND_OF_THING.sub("", _NANDESU.sub("の", plain)))
     segments = synonyms.segments(plain, known or frozenset())
     own_sense = _qualified_elsewhere(segments, known) if known is not None else set()

@@ -239,3 +239,42 @@ def test_a_persons_document_is_that_persons_details() -> None:
     assert persons_documents("a resident's application form") == "a resident's personal details paperwork"
     assert persons_documents("the applicants' tax returns") == "the applicants' personal details tax returns"
     assert persons_documents("our section's application form") == "our section's application form"
+
+
+@pytest.mark.parametrize(
+    ("question", "section"),
+    [
+        ("We hired someone new. How do we add them as a user of ChatGPT?", "2章7-1(2)"),
+        ("How does the chatbot work, and who makes it?", "2章2-2(1)"),
+        ("Will people lose their skills if AI does everything?", "2章3-1(7)"),
+        ("What are the ground rules for generative AI at work?", "2章4"),
+        ("Why is AI so popular in society these days?", "1章2"),
+        ("Other cities copied our AI-made poster. Can we stop them?", "2章6-3"),
+        ("The AI wrote a bio of a council member that is not true. Can I publish it?", "2章6-2(3)"),
+        ("The AI gave me figures for my report. Can I use them?", "2章6-1"),
+        ("Which items go on the incident report form?", "様式3"),
+    ],
+)
+def test_english_staff_words_reach_the_rules_words(guide, question: str, section: str) -> None:
+    assert guide.search(question, 3)[0].section.id == section
+
+
+@pytest.mark.parametrize(
+    ("question", "intent", "shown"),
+    [
+        ("what is the resident chatbot good at?", "definition", False),
+        ("what is the resident chatbot?", "definition", True),
+        ("chatgpt gave me a list of dates", "output", True),
+    ],
+)
+def test_english_frames_of_what_a_thing_does_and_what_it_gave(intents, question: str, intent: str, shown: bool) -> None:
+    assert (intent in asked(intents, question)) == shown
+
+
+def test_a_service_that_works_is_no_work(synonyms) -> None:
+    from policy.guide.query import verbs_of_a_service
+
+    assert verbs_of_a_service("how does the chatbot work?") == "how does the chatbot function?"
+    assert verbs_of_a_service("can i use it for work?") == "can i use it for work?"
+    assert "業務" not in analyse("how does the chatbot work?", synonyms).weights
+    assert "障害" in analyse("the chatbot is not working", synonyms).weights
