@@ -141,13 +141,13 @@ _TASKED_BY = re.compile(
 # "a resident's application form", "the applicant's tax return", "a citizen's case notes": a document of a
 # person is information about that person, 5-1(1)'s 個人に関する情報 (「特定の個人を識別することが出来る情報」), and
 # the procedural word in it (application, form, request) is the resident's, not the 申請/様式 of 2章7 (as
-# 入園申込 is a resident's application, not the rules' 利用申請). Read as "…'s personal details <document>".
+# 入園申込 is a resident's application, not the rules' 利用申請; a case history is no ログ). Read as "…'s personal details <document>".
 _PERSON = r"(?:resident|citizen|applicant|customer|patient|client|taxpayer|person|individual|child|parent|family|household)"
 _PERSONS_DOCUMENT = re.compile(
     rf"\b({_PERSON}(?:['’]s|s['’]) )((?:[a-z-]+ ){{0,2}}?)"
-    r"(application forms?|applications?|forms?|requests?|files?|records?|notes?|documents?|papers?|paperwork|certificates?|returns?|details|data|info|information)\b"
+    r"(application forms?|applications?|forms?|requests?|files?|records?|notes?|documents?|papers?|paperwork|certificates?|returns?|details|data|info|information|history|histories)\b"
 )
-_PROCEDURAL = re.compile(r"application forms?|applications?|forms?|requests?")
+_PROCEDURAL = re.compile(r"application forms?|applications?|forms?|requests?|history|histories")
 
 
 def _persons_document(match: re.Match[str]) -> str:

@@ -278,3 +278,33 @@ def test_a_service_that_works_is_no_work(synonyms) -> None:
     assert verbs_of_a_service("can i use it for work?") == "can i use it for work?"
     assert "業務" not in analyse("how does the chatbot work?", synonyms).weights
     assert "障害" in analyse("the chatbot is not working", synonyms).weights
+
+
+@pytest.mark.parametrize(
+    ("question", "section"),
+    [
+        ("Can I give the AI a patient's medical history to get a summary?", "2章5-1(1)"),
+        ("A supplier shared their cost breakdown with us and asked us to keep it secret. OK to paste into ChatGPT?", "2章5-1(2)"),
+        ("ChatGPT made a mascot that looks like a famous brand's character. Can we use it?", "2章6-2(2)"),
+        ("I'm not sure this file is OK to upload. Who should I check with first?", "2章4"),
+        ("Can the chatbot answer residents in Korean?", "2章2-2(1)"),
+        ("Do we have to let residents know that a text was written by AI?", "2章6-5"),
+        ("Does the city watch for people asking the chatbot unrelated questions for fun?", "3章1-1(2)"),
+        ("Which section is in charge of these rules?", "4章"),
+    ],
+)
+def test_english_questions_of_round_three_rank_their_section_first(guide, question: str, section: str) -> None:
+    assert guide.search(question, 3)[0].section.id == section
+
+
+@pytest.mark.parametrize(
+    ("question", "intent", "shown"),
+    [
+        ("can i give chatgpt the minutes?", "input", True),
+        ("can i run it through chatgpt?", "input", True),
+        ("i think i leaked a list of names. what should i do?", "incident", True),
+        ("the ai made a poster for us", "output", True),
+    ],
+)
+def test_english_frames_of_giving_leaking_and_making(intents, question: str, intent: str, shown: bool) -> None:
+    assert (intent in asked(intents, question)) == shown
