@@ -308,3 +308,22 @@ def test_english_questions_of_round_three_rank_their_section_first(guide, questi
 )
 def test_english_frames_of_giving_leaking_and_making(intents, question: str, intent: str, shown: bool) -> None:
     assert (intent in asked(intents, question)) == shown
+
+
+def test_staff_alone_is_the_rules_staff_not_their_scope(synonyms) -> None:
+    # 2章1-2's 全職員/対象者 is whom the rules cover; staff on their own are the 職員 every section speaks to.
+    assert "対象者" not in analyse("what can the chatbot help staff with?", synonyms).weights
+    assert "対象者" in analyse("do part-time staff have to follow the rules?", synonyms).weights
+
+
+@pytest.mark.parametrize(
+    ("question", "section"),
+    [
+        ("Our plan will be announced next month. Can I have ChatGPT proofread it now?", "2章5-1(3)"),
+        ("Could what I enter into the AI spread to other people?", "2章3-1(3)"),
+        ("Can I paste the class list of children into ChatGPT?", "2章5-1(1)"),
+        ("Which kinds of tasks can the AI guide chatbot help us with?", "2章2-2(2)"),
+    ],
+)
+def test_english_questions_of_round_four_rank_their_section_first(guide, question: str, section: str) -> None:
+    assert guide.search(question, 3)[0].section.id == section
