@@ -51,6 +51,8 @@ _SAYS_ABOUT = re.compile(
     r"\b(?:what )?(?:do|does|did) (?:the|these|this|our|city's) (?:[a-z]+ )?(?:rules|rulebook|guidelines?) "
     r"(?:say|mention|state|have to say)(?: anything)? (?:about|on|regarding)\b"
     r"|\banything in (?:the|these|this|our|city's) (?:[a-z]+ )?(?:rules|rulebook|guidelines?) (?:about|on|regarding)\b"
+    # "the definition of generative AI in the rules", "is it allowed under the guidelines?": where the answer is looked for.
+    r"|\b(?:in|under|according to) (?:the|these|this|our|city's) (?:[a-z]+ )?(?:rules|rulebook|guidelines?)(?=[?.!,]|$)"
 )
 
 # "without asking my manager", "do I need to tell my boss", "check with our section chief first": asking
@@ -267,12 +269,36 @@ def analyse(question: str, synonyms: Synonyms, known: AbstractSet[str] | None = 
     return Query(text, tuple(concepts), phrases, core, tuple(quoted), topic)
 
 
+# "What is generative AI?", "What does 'conversational AI' mean?", "the definition of X in the rules", "define X": the
+# English frames that put the term asked about where Japanese puts it before って/とは.
+_EN_TERM = r"(?:an? |the )?['\"‘“]?([a-z0-9][a-z0-9 '’\-]*?)['\"’”]?"
+_EN_TOPIC = re.compile(
+    rf"^(?:(?:what(?:'s| is) )?the (?:definition|meaning) of {_EN_TERM}|what does {_EN_TERM} (?:mean|stand for)"
+    rf"|what(?:'s| is| are) {_EN_TERM}(?: exactly| really| actually)?|define {_EN_TERM})"
+    r"(?: in (?:the|these|this|our) (?:[a-z]+ )?(?:rules|rulebook|guidelines?))?(?:[?.!]|$)"
+)
+
+
+def _english_topic(whole: str, synonyms: Synonyms) -> str:
+    """The term an English question asks the meaning of, in the rules' words when the vocabulary knows it as one word
+    (generative ai -> 生成ai); empty when the question is not so framed."""
+    match = _EN_TOPIC.match(whole)
+    if match is None:
+        return ""
+    topic = next(g for g in match.groups() if g is not None).strip()
+    known = [(w, t) for w, t in synonyms.segments(topic) if t]
+    rest = "".join(w for w, t in synonyms.segments(topic) if not t).strip()
+    if len(known) == 1 and not rest:
+        return known[0][1]
+    return topic
+
+
 def _topic(whole: str, synonyms: Synonyms) -> str:
     """What a question puts before って/とは, less の定義/の意味; a staff word is the rules' words for it
     (「生成系AIの定義って何?」 -> 生成ai, the title of 用語(※4); クロード ハイク -> claude haiku)."""
     match = _TOPIC.match(whole)
     if match is None:
-        return ""
+        return _english_topic(whole, synonyms) if whole.isascii() else ""
     topic = _TOPIC_FRAME.sub("", match.group(1))
     target = synonyms.replacements.get(topic, "")
     return target or topic

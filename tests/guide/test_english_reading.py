@@ -327,3 +327,36 @@ def test_staff_alone_is_the_rules_staff_not_their_scope(synonyms) -> None:
 )
 def test_english_questions_of_round_four_rank_their_section_first(guide, question: str, section: str) -> None:
     assert guide.search(question, 3)[0].section.id == section
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("what is generative ai", "生成ai"),
+        ("what does 'conversational ai' mean", "会話型ai"),
+        ("what is the definition of generative ai in the rules", "生成ai"),
+        ("what's the meaning of license violation", "ライセンス違反"),
+        ("can i paste names into chatgpt", ""),
+    ],
+)
+def test_an_english_definition_frame_names_its_term(synonyms, question: str, topic: str) -> None:
+    assert analyse(question, synonyms).topic == topic
+
+
+@pytest.mark.parametrize(
+    ("question", "section"),
+    [
+        ("What does generative AI mean in the guidelines?", "用語(※4)"),
+        ("Define brainstorming.", "用語(※10)"),
+        ("What is the aim of these rules?", "1章3"),
+        ("Will this guideline be reviewed at some point?", "5章"),
+        ("What is the Japan Deep Learning Association?", "用語(※1)"),
+    ],
+)
+def test_english_definitions_and_the_rules_themselves(guide, question: str, section: str) -> None:
+    assert guide.search(question, 3)[0].section.id == section
+
+
+def test_in_the_rules_only_says_where_to_look(intents) -> None:
+    assert "rules" not in asked(intents, "what is the definition of generative ai in the rules?")
+    assert "rules" in asked(intents, "who do i contact about these rules?")
