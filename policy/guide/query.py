@@ -101,6 +101,24 @@ def _made_by_a_service(question: str, synonyms: Synonyms) -> bool:
     return pattern is not None and bool(pattern.search(question))
 
 
+# "drop a spreadsheet of names into ChatGPT", "copy the minutes into the AI": whatever the verb, what goes into a
+# service is entered (入力, 2章5 「職員がデータを入力する際の注意事項」).
+INPUT_WORD = "入力"
+# Logging into a service, getting or looking into it, puts nothing into it.
+_NOT_PUT = "".join(f"(?<!{verb} )" for verb in ("log", "logs", "logged", "logging", "sign", "signs", "signed", "signing", "get", "got", "look", "go"))
+_into_patterns: WeakKeyDictionary[Synonyms, re.Pattern[str] | None] = WeakKeyDictionary()
+
+
+def _put_into_a_service(question: str, synonyms: Synonyms) -> bool:
+    """``question`` (normalised) puts something into a service: into, then a word for a service."""
+    if synonyms not in _into_patterns:
+        names = sorted((w for w, t in synonyms.replacements.items() if w.isascii() and set(t.split()) & set(_SERVICES)), key=len)
+        alternatives = "|".join(map(re.escape, reversed(names)))
+        _into_patterns[synonyms] = re.compile(rf"{_NOT_PUT}\binto (?:an? |the |our )?(?:{alternatives})\b") if names else None
+    pattern = _into_patterns[synonyms]
+    return pattern is not None and bool(pattern.search(question))
+
+
 # 「入れても問題ない?」「貼っても問題ないでしょうか」: the ending asks for permission (intents.yaml); its 問題 is
 # no trouble (障害・問題 of 7-1(6)), so it is not read as a word of the question.
 _VERDICT = re.compile(r"(?:は|も|って)?問題(?:ない|なし|ありません)(?=です|でしょう|か|の|よね|\?|？|。|$)")
@@ -255,6 +273,8 @@ def analyse(question: str, synonyms: Synonyms, known: AbstractSet[str] | None = 
     if OUTPUT_WORD not in _merge(concepts) and _made_by_a_service(normalize(question), synonyms):
         made = [_weights(c) for c in chunks(OUTPUT_WORD, synonyms.stopwords)] + [{OUTPUT_WORD: 1.0}]
         concepts.append({t: w * KNOWN_WEIGHT for t, w in _merge(made).items()})
+    if INPUT_WORD not in _merge(concepts) and _put_into_a_service(normalize(question), synonyms):
+        concepts.append({INPUT_WORD: KNOWN_WEIGHT})
     if _ASK_SUPERIOR.search(question) and not set(PERMISSION_TERMS) & _merge(concepts).keys():
         concepts.append(dict.fromkeys(PERMISSION_TERMS, KNOWN_WEIGHT))
     if _SELF.search(_OTHERS_RULES.sub(" ", _SAYS_ABOUT.sub(" ", question))):

@@ -360,3 +360,36 @@ def test_english_definitions_and_the_rules_themselves(guide, question: str, sect
 def test_in_the_rules_only_says_where_to_look(intents) -> None:
     assert "rules" not in asked(intents, "what is the definition of generative ai in the rules?")
     assert "rules" in asked(intents, "who do i contact about these rules?")
+
+
+@pytest.mark.parametrize(
+    ("question", "section"),
+    [
+        ("Can I drop a spreadsheet of benefit recipients' names into ChatGPT?", "2章5-1(1)"),
+        ("Can I give the AI our internal procedures manual to simplify it?", "2章5-1(3)"),
+        ("Can we claim ownership of an image that the AI drew for us?", "2章6-3"),
+        ("Is there a link to the city's AI chatbot somewhere?", "2章7-2(1)"),
+        ("Is the guide chatbot good at summarizing long documents?", "2章2-2(1)"),
+        ("What was the background to making rules for AI?", "1章2"),
+    ],
+)
+def test_english_questions_of_round_six_rank_their_section_first(guide, question: str, section: str) -> None:
+    assert guide.search(question, 3)[0].section.id == section
+
+
+def test_a_popular_song_is_no_spread_of_ai(synonyms) -> None:
+    assert "普及" not in analyse("can i paste lyrics from a popular song?", synonyms).weights
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["does the policy forbid it?", "are there things we can't use it for?", "what can i paste into chatgpt?"],
+)
+def test_what_is_forbidden_or_goes_into_a_service_is_read(intents, synonyms, question: str) -> None:
+    wanted = asked(intents, question)
+    assert "permission" in wanted or "input" in wanted
+
+
+def test_what_goes_into_a_service_is_entered(synonyms) -> None:
+    assert "入力" in analyse("can i drop the whole attendance sheet into chatgpt?", synonyms).weights
+    assert "入力" not in analyse("can i log into chatgpt from home?", synonyms).weights
