@@ -64,7 +64,12 @@ _SUPERIOR = (
     r"get(?:ting)? (?:approval|permission|the ok|an ok|sign-off) from) (?:my|our|the) "
     r"(?:boss|manager|supervisor|superior|section chief|section head|division head|department head)\b"
 )
-_ASK_SUPERIOR = re.compile(rf"\bwithout {_SUPERIOR}|\b{_SUPERIOR}[^.?!]{{0,40}}?\b(?:before|first)\b")
+_BOSS = r"(?:boss|manager|supervisor|superior|section chief|section head|division head|department head)"
+# "my section chief's OK", "our manager's approval": the superior's consent itself is the 許可 of 2章4.
+_ASK_SUPERIOR = re.compile(
+    rf"\bwithout {_SUPERIOR}|\b{_SUPERIOR}[^.?!]{{0,40}}?\b(?:before|first)\b"
+    rf"|\b(?:my|our|the) {_BOSS}(?:['’]s|s['’]) (?:ok|okay|go-ahead|consent|blessing|sign-off|approval|permission)\b"
+)
 PERMISSION_TERMS = ("許可", "承認")
 
 # What a service made is a 生成物 (the heading of 6: 職員が生成物を利用する際の注意事項), whichever spelling
@@ -191,6 +196,14 @@ def verbs_of_a_service(question: str) -> str:
     return _WORKS.sub(lambda m: f"{m.group(1)} {m.group(2)}function", question)
 
 
+# "how do I get a ChatGPT account?", "we need accounts": an account is had by applying for it (2章7-1(2)
+# アカウント及び利用者の申請, 様式1 ChatGPT アカウント及び利用申請書), whatever the verb.
+APPLICATION_WORD = "申請"
+_GET_ACCOUNT = re.compile(
+    r"\b(?:get|gets|getting|got|obtain|obtaining|receive|request|requesting|need|needs|set up|open) (?:an? |our |my |the |new )?(?:[a-z]+ )?accounts?\b"
+)
+
+
 def without_contractions(question: str) -> str:
     """``question`` (normalised) without the endings of the contractions I'm, I'd: i'm an alt -> i an alt;
     a negation written out: hasn't -> has not, won't -> will not, can't -> can not."""
@@ -275,6 +288,8 @@ def analyse(question: str, synonyms: Synonyms, known: AbstractSet[str] | None = 
         concepts.append({t: w * KNOWN_WEIGHT for t, w in _merge(made).items()})
     if INPUT_WORD not in _merge(concepts) and _put_into_a_service(normalize(question), synonyms):
         concepts.append({INPUT_WORD: KNOWN_WEIGHT})
+    if _GET_ACCOUNT.search(question) and APPLICATION_WORD not in _merge(concepts):
+        concepts.append({APPLICATION_WORD: KNOWN_WEIGHT})
     if _ASK_SUPERIOR.search(question) and not set(PERMISSION_TERMS) & _merge(concepts).keys():
         concepts.append(dict.fromkeys(PERMISSION_TERMS, KNOWN_WEIGHT))
     if _SELF.search(_OTHERS_RULES.sub(" ", _SAYS_ABOUT.sub(" ", question))):

@@ -393,3 +393,20 @@ def test_what_is_forbidden_or_goes_into_a_service_is_read(intents, synonyms, que
 def test_what_goes_into_a_service_is_entered(synonyms) -> None:
     assert "入力" in analyse("can i drop the whole attendance sheet into chatgpt?", synonyms).weights
     assert "入力" not in analyse("can i log into chatgpt from home?", synonyms).weights
+
+
+@pytest.mark.parametrize(
+    ("question", "term"),
+    [
+        ("do i need my section chief's ok to use it?", "許可"),
+        ("how can our team get chatgpt accounts?", "申請"),
+        ("could ai be used for fraud?", "犯罪"),
+    ],
+)
+def test_english_frames_read_as_the_rules_words(synonyms, question: str, term: str) -> None:
+    assert term in analyse(question, synonyms).weights
+
+
+def test_an_article_of_law_the_ai_gave_is_a_fact_to_check(intents) -> None:
+    wanted = asked(intents, "chatgpt gave me the article number of the law. can i quote it?")
+    assert {"facts", "output"} <= wanted
