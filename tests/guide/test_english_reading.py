@@ -410,3 +410,19 @@ def test_english_frames_read_as_the_rules_words(synonyms, question: str, term: s
 def test_an_article_of_law_the_ai_gave_is_a_fact_to_check(intents) -> None:
     wanted = asked(intents, "chatgpt gave me the article number of the law. can i quote it?")
     assert {"facts", "output"} <= wanted
+
+
+def test_the_vocabulary_trie_matches_as_the_longest_first_alternation(synonyms) -> None:
+    import random
+    import re
+
+    from policy.guide.synonyms import _whole
+
+    words = sorted(synonyms._spellings, key=len, reverse=True)
+    alternation = re.compile("|".join(_whole(w) for w in words))
+    rng = random.Random(6)
+    pieces, separators = list(synonyms._spellings), [" ", "", "の", "a", "ア", "1", "、", "ー"]
+    for _ in range(2000):
+        text = "".join(rng.choice(separators) + rng.choice(pieces) for _ in range(rng.randint(1, 4)))
+        expected = [(m.start(), m.group(0)) for m in alternation.finditer(text)]
+        assert [(m.start(), m.group(0)) for m in synonyms._pattern.finditer(text)] == expected
