@@ -56,6 +56,8 @@ _SAYS_ABOUT = re.compile(
     r"\b(?:what )?(?:do|does|did) (?:the|these|this|our|city's) (?:[a-z]+ )?(?:rules|rulebook|guidelines?) "
     r"(?:say|mention|state|have to say)(?: anything)? (?:about|on|regarding)\b"
     r"|\banything in (?:the|these|this|our|city's) (?:[a-z]+ )?(?:rules|rulebook|guidelines?) (?:about|on|regarding)\b"
+    # "the definition of generative AI in the rules", "is it allowed under the guidelines?": where the answer is looked for.
+    r"|\b(?:in|under|according to) (?:the|these|this|our|city's) (?:[a-z]+ )?(?:rules|rulebook|guidelines?)(?=[?.!,]|$)"
 )
 
 # "without asking my manager", "do I need to tell my boss", "check with our section chief first": asking
@@ -67,7 +69,12 @@ _SUPERIOR = (
     r"get(?:ting)? (?:approval|permission|the ok|an ok|sign-off) from) (?:my|our|the) "
     r"(?:boss|manager|supervisor|superior|section chief|section head|division head|department head)\b"
 )
-_ASK_SUPERIOR = re.compile(rf"\bwithout {_SUPERIOR}|\b{_SUPERIOR}[^.?!]{{0,40}}?\b(?:before|first)\b")
+_BOSS = r"(?:boss|manager|supervisor|superior|section chief|section head|division head|department head)"
+# "my section chief's OK", "our manager's approval": the superior's consent itself is the 許可 of 2章4.
+_ASK_SUPERIOR = re.compile(
+    rf"\bwithout {_SUPERIOR}|\b{_SUPERIOR}[^.?!]{{0,40}}?\b(?:before|first)\b"
+    rf"|\b(?:my|our|the) {_BOSS}(?:['’]s|s['’]) (?:ok|okay|go-ahead|consent|blessing|sign-off|approval|permission)\b"
+)
 PERMISSION_TERMS = ("許可", "承認")
 
 # What a service made is a 生成物 (the heading of 6: 職員が生成物を利用する際の注意事項), whichever spelling
@@ -101,6 +108,24 @@ def _made_by_a_service(question: str, synonyms: Synonyms) -> bool:
             re.compile(f"(?:{alternatives})(?:{_MADE})|{_MADE_WITH}(?:{alternatives})|{_HAVE}(?:{alternatives}){_MAKE}") if names else None
         )
     pattern = _made_patterns[key]
+    return pattern is not None and bool(pattern.search(question))
+
+
+# "drop a spreadsheet of names into ChatGPT", "copy the minutes into the AI": whatever the verb, what goes into a
+# service is entered (入力, 2章5 「職員がデータを入力する際の注意事項」).
+INPUT_WORD = "入力"
+# Logging into a service, getting or looking into it, puts nothing into it.
+_NOT_PUT = "".join(f"(?<!{verb} )" for verb in ("log", "logs", "logged", "logging", "sign", "signs", "signed", "signing", "get", "got", "look", "go"))
+_into_patterns: WeakKeyDictionary[Synonyms, re.Pattern[str] | None] = WeakKeyDictionary()
+
+
+def _put_into_a_service(question: str, synonyms: Synonyms) -> bool:
+    """``question`` (normalised) puts something into a service: into, then a word for a service."""
+    if synonyms not in _into_patterns:
+        names = sorted((w for w, t in synonyms.replacements.items() if w.isascii() and set(t.split()) & set(_SERVICES)), key=len)
+        alternatives = "|".join(map(re.escape, reversed(names)))
+        _into_patterns[synonyms] = re.compile(rf"{_NOT_PUT}\binto (?:an? |the |our )?(?:{alternatives})\b") if names else None
+    pattern = _into_patterns[synonyms]
     return pattern is not None and bool(pattern.search(question))
 
 
@@ -158,6 +183,47 @@ _HEARSAY_TRUE = re.compile(r"(?:(?<=けど)|(?<=けれど)|(?<=が)|(?<=、))、
 # 「チャットGPTで手直ししていい?」「AIに書き直させたい」: an AI doing the fix proofreads the staff's text, 2章2-1(2) ④
 # 「文章の校正」; the fix the rules ask of the staff (6-1 「修正の上」, 6-3 「加筆・修正すること」) is of what the AI made.
 _FIXED_BY_AI = re.compile(r"(?<![a-z])((?:ai|gpt|chatgpt|ボット)(?:で|に))(?:手直し|書き直|直し|直さ|修正|リライト)")
+
+
+# "a resident's application form", "the applicant's tax return", "a citizen's case notes": a document of a
+# person is information about that person, 5-1(1)'s 個人に関する情報 (「特定の個人を識別することが出来る情報」), and
+# the procedural word in it (application, form, request) is the resident's, not the 申請/様式 of 2章7 (as
+# 入園申込 is a resident's application, not the rules' 利用申請; a case history is no ログ). Read as "…'s personal details <document>".
+_PERSON = r"(?:resident|citizen|applicant|customer|patient|client|taxpayer|person|individual|child|parent|family|household)"
+_PERSONS_DOCUMENT = re.compile(
+    rf"\b({_PERSON}(?:['’]s|s['’]) )((?:[a-z-]+ ){{0,2}}?)"
+    r"(application forms?|applications?|forms?|requests?|files?|records?|notes?|documents?|papers?|paperwork|certificates?|returns?|details|data|info|information|history|histories)\b"
+)
+_PROCEDURAL = re.compile(r"application forms?|applications?|forms?|requests?|history|histories")
+
+
+def _persons_document(match: re.Match[str]) -> str:
+    document = "paperwork" if _PROCEDURAL.fullmatch(match.group(3)) else match.group(3)
+    return f"{match.group(1)}personal details {match.group(2)}{document}"
+
+
+def persons_documents(question: str) -> str:
+    """``question`` (normalised) with a person's document read as that person's details:
+    a resident's application form -> a resident's personal details paperwork."""
+    return _PERSONS_DOCUMENT.sub(_persons_document, question)
+
+
+# "how does the chatbot work?", "does it still work?": work as a verb of a service (or it) is how it runs, not the
+# 業務 (work, job) the vocabulary reads the noun as; read as "function", a word of no section.
+_WORKS = re.compile(r"\b(it|they|this|that|chatgpt|gpt|chat ?bot|bot|ai|model|service|system|tool) ((?:actually |really |still )?)work(s|ed|ing)?\b")
+
+
+def verbs_of_a_service(question: str) -> str:
+    """``question`` (normalised) with a service's verb work read as function: how does it work -> how does it function."""
+    return _WORKS.sub(lambda m: f"{m.group(1)} {m.group(2)}function", question)
+
+
+# "how do I get a ChatGPT account?", "we need accounts": an account is had by applying for it (2章7-1(2)
+# アカウント及び利用者の申請, 様式1 ChatGPT アカウント及び利用申請書), whatever the verb.
+APPLICATION_WORD = "申請"
+_GET_ACCOUNT = re.compile(
+    r"\b(?:get|gets|getting|got|obtain|obtaining|receive|request|requesting|need|needs|set up|open) (?:an? |our |my |the |new )?(?:[a-z]+ )?accounts?\b"
+)
 
 
 def without_contractions(question: str) -> str:
@@ -229,7 +295,7 @@ def analyse(question: str, synonyms: Synonyms, known: AbstractSet[str] | None = 
     """``known``: the guideline's terms; a staff word qualified by a noun outside them keeps its own
     sense (_qualified_elsewhere)."""
     concepts: list[dict[str, float]] = []
-    plain = _YES_OR_NO.sub("、", _VERDICT.sub("、", without_contractions(question)))
+    plain = _YES_OR_NO.sub("、", _VERDICT.sub("、", verbs_of_a_service(without_contractions(persons_documents(question)))))
     plain = _TASKED_BY.sub("", _KIND_OF_THING.sub("", _NANDESU.sub("の", plain)))
     plain = _HEARSAY_TRUE.sub("", _SERVICE_PLACE.sub("", plain))
     plain = _FIXED_BY_AI.sub(r"\1校正", plain)
@@ -273,6 +339,10 @@ def analyse(question: str, synonyms: Synonyms, known: AbstractSet[str] | None = 
     if OUTPUT_WORD not in _merge(concepts) and _made_by_a_service(normalize(question), synonyms):
         made = [_weights(c) for c in chunks(OUTPUT_WORD, synonyms.stopwords)] + [{OUTPUT_WORD: 1.0}]
         concepts.append({t: w * KNOWN_WEIGHT for t, w in _merge(made).items()})
+    if INPUT_WORD not in _merge(concepts) and _put_into_a_service(normalize(question), synonyms):
+        concepts.append({INPUT_WORD: KNOWN_WEIGHT})
+    if _GET_ACCOUNT.search(question) and APPLICATION_WORD not in _merge(concepts):
+        concepts.append({APPLICATION_WORD: KNOWN_WEIGHT})
     if _ASK_SUPERIOR.search(question) and not set(PERMISSION_TERMS) & _merge(concepts).keys():
         concepts.append(dict.fromkeys(PERMISSION_TERMS, KNOWN_WEIGHT))
     if _SELF.search(_OTHERS_RULES.sub(" ", _SAYS_ABOUT.sub(" ", question))):
@@ -292,12 +362,36 @@ def analyse(question: str, synonyms: Synonyms, known: AbstractSet[str] | None = 
     return Query(text, tuple(concepts), phrases, core, tuple(quoted), topic, compared)
 
 
+# "What is generative AI?", "What does 'conversational AI' mean?", "the definition of X in the rules", "define X": the
+# English frames that put the term asked about where Japanese puts it before って/とは.
+_EN_TERM = r"(?:an? |the )?['\"‘“]?([a-z0-9][a-z0-9 '’\-]*?)['\"’”]?"
+_EN_TOPIC = re.compile(
+    rf"^(?:(?:what(?:'s| is) )?the (?:definition|meaning) of {_EN_TERM}|what does {_EN_TERM} (?:mean|stand for)"
+    rf"|what(?:'s| is| are) {_EN_TERM}(?: exactly| really| actually)?|define {_EN_TERM})"
+    r"(?: in (?:the|these|this|our) (?:[a-z]+ )?(?:rules|rulebook|guidelines?))?(?:[?.!]|$)"
+)
+
+
+def _english_topic(whole: str, synonyms: Synonyms) -> str:
+    """The term an English question asks the meaning of, in the rules' words when the vocabulary knows it as one word
+    (generative ai -> 生成ai); empty when the question is not so framed."""
+    match = _EN_TOPIC.match(whole)
+    if match is None:
+        return ""
+    topic = next(g for g in match.groups() if g is not None).strip()
+    known = [(w, t) for w, t in synonyms.segments(topic) if t]
+    rest = "".join(w for w, t in synonyms.segments(topic) if not t).strip()
+    if len(known) == 1 and not rest:
+        return known[0][1]
+    return topic
+
+
 def _topic(whole: str, synonyms: Synonyms) -> str:
     """What a question puts before って/とは, less の定義/の意味; a staff word is the rules' words for it
     (「生成系AIの定義って何?」 -> 生成ai, the title of 用語(※4); クロード ハイク -> claude haiku)."""
     match = _TOPIC.match(whole)
     if match is None:
-        return ""
+        return _english_topic(whole, synonyms) if whole.isascii() else ""
     topic = _TOPIC_FRAME.sub("", match.group(1))
     target = synonyms.replacements.get(topic, "")
     return target or topic

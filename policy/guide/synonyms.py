@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from pathlib import Path
 
@@ -28,9 +29,9 @@ class Synonyms:
             if _KATAKANA_WORD.fullmatch(word) and _SPOKEN_MARK.search(word):
                 self._spellings.setdefault(hiragana(word), word)
         self._spellings.update((w, w) for w in replacements)  # a word as written is itself
-        words = sorted(self._spellings, key=len, reverse=True)
-        alternatives = [_whole(w) for w in words]
-        self._pattern = re.compile("|".join(alternatives)) if words else None
+        # One trie of all spellings: the same longest match at each position as an alternation of them longest
+        # first, without trying ten thousand alternatives at every character of a question.
+        self._pattern = re.compile(_trie_pattern(self._spellings)) if self._spellings else None
 
     def expand(self, question: str) -> str:
         """The normalised question with the guideline's words after every word it knows."""
@@ -69,6 +70,35 @@ def _inside_longer(text: str, match: re.Match[str], keep: AbstractSet[str]) -> b
     if run is None or run.end() <= match.end():
         return False
     return any(run.group(0)[:n] in keep for n in range(match.end() - match.start() + 1, len(run.group(0)) + 1))
+
+
+def _trie_pattern(words: Iterable[str]) -> str:
+    """A pattern matching each of ``words`` as _whole does, and at any position the longest of them that matches
+    there: tries whose longer branches are tried before a word ends. Words with other letters than Latin ones come
+    first: where one of them and a Latin word both match, the Latin word ends before its first other letter."""
+    latin: dict[str, dict] = {}
+    other: dict[str, dict] = {}
+    for word in words:
+        node = latin if word.isascii() else other
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}  # the end of a word
+    starts = []
+    for char, node in sorted(other.items()):
+        before = rf"(?<![{_KATAKANA}])" if re.match(f"[{_KATAKANA}]", char) else ""
+        starts.append(before + re.escape(char) + _branches(node, char, latin=False))
+    if latin:
+        starts.append(r"(?<![a-z0-9])" + _branches(latin, "", latin=True))
+    return "|".join(starts)
+
+
+def _branches(node: dict, last: str, latin: bool) -> str:
+    """The rest of a trie after the character ``last``: longer words first, then the end of a word here, which ends
+    as _whole ends it."""
+    out = [re.escape(char) + _branches(child, char, latin) for char, child in sorted(node.items()) if char]
+    if "" in node:
+        out.append(r"(?![a-z0-9])" if latin else rf"(?![{_KATAKANA}])" if re.match(f"[{_KATAKANA}]", last) else "")
+    return out[0] if len(out) == 1 and "" not in node else "(?:" + "|".join(out) + ")"
 
 
 def _whole(word: str) -> str:

@@ -190,3 +190,240 @@ def test_british_and_american_spellings_are_one_word() -> None:
     assert {"authorise", "authorized", "authorisation"} <= _latin_forms("authorize") | _latin_forms("authorization")
     assert {"summarize", "summarizing"} <= _latin_forms("summarise")
     assert _latin_forms("size") == {"size", "sizes", "sized", "sizing"}
+
+
+@pytest.mark.parametrize(
+    ("question", "intent", "shown"),
+    [
+        ("where can i find the table of confidentiality classes?", "permission", False),
+        ("how can i apply for an account?", "permission", False),
+        ("can i paste this into chatgpt?", "permission", True),
+        ("our team wants to start using chatgpt. how?", "wish", True),
+        ("what should we do first?", "procedure", True),
+        ("what do i do now?", "procedure", True),
+        ("what is the first step?", "procedure", True),
+        ("what is the first step?", "definition", False),
+        ("what kind of company is openai?", "definition", True),
+        ("i entered a colleague's salary into the ai. who do i tell?", "incident", True),
+        ("i pasted the minutes into chatgpt, what should i do now?", "incident", True),
+        ("if i paste the minutes into chatgpt, what should i do?", "incident", False),
+    ],
+)
+def test_english_intents_are_read_from_the_whole_frame(intents, question: str, intent: str, shown: bool) -> None:
+    assert (intent in asked(intents, question)) == shown
+
+
+@pytest.mark.parametrize(
+    ("question", "section"),
+    [
+        # a person's document is information about that person (5-1(1)), not the rules' application form
+        ("Is it OK to upload a citizen's application form into ChatGPT to fix the wording?", "2章5-1(1)"),
+        ("Oops, I put a colleague's salary figures into the AI. Who should I tell?", "2章7-1(6)"),
+        ("Who do I call if I have a question about using ChatGPT?", "4章"),
+        ("What kind of organization is Anthropic?", "用語(※7)"),
+        ("Which AI tools do the guidelines cover?", "2章1-1(1)"),
+        ("Why does the guide chatbot take forever to respond?", "2章3-2(2)"),
+        ("Is ChatGPT able to think like a human and make judgements?", "2章3-1(6)"),
+        ("Does a picture made by AI get copyright protection?", "2章6-3"),
+        ("We noticed that the chatbot told a resident something false. What now?", "2章6-6"),
+        ("Could ChatGPT help me draft a reply to an inquiry from a resident?", "2章2-1(2)"),
+    ],
+)
+def test_english_questions_read_the_new_way_rank_their_section_first(guide, question: str, section: str) -> None:
+    assert guide.search(question, 3)[0].section.id == section
+
+
+def test_a_persons_document_is_that_persons_details() -> None:
+    from policy.guide.query import persons_documents
+
+    assert persons_documents("a resident's application form") == "a resident's personal details paperwork"
+    assert persons_documents("the applicants' tax returns") == "the applicants' personal details tax returns"
+    assert persons_documents("our section's application form") == "our section's application form"
+
+
+@pytest.mark.parametrize(
+    ("question", "section"),
+    [
+        ("We hired someone new. How do we add them as a user of ChatGPT?", "2章7-1(2)"),
+        ("How does the chatbot work, and who makes it?", "2章2-2(1)"),
+        ("Will people lose their skills if AI does everything?", "2章3-1(7)"),
+        ("What are the ground rules for generative AI at work?", "2章4"),
+        ("Why is AI so popular in society these days?", "1章2"),
+        ("Other cities copied our AI-made poster. Can we stop them?", "2章6-3"),
+        ("The AI wrote a bio of a council member that is not true. Can I publish it?", "2章6-2(3)"),
+        ("The AI gave me figures for my report. Can I use them?", "2章6-1"),
+        ("Which items go on the incident report form?", "様式3"),
+    ],
+)
+def test_english_staff_words_reach_the_rules_words(guide, question: str, section: str) -> None:
+    assert guide.search(question, 3)[0].section.id == section
+
+
+@pytest.mark.parametrize(
+    ("question", "intent", "shown"),
+    [
+        ("what is the resident chatbot good at?", "definition", False),
+        ("what is the resident chatbot?", "definition", True),
+        ("chatgpt gave me a list of dates", "output", True),
+    ],
+)
+def test_english_frames_of_what_a_thing_does_and_what_it_gave(intents, question: str, intent: str, shown: bool) -> None:
+    assert (intent in asked(intents, question)) == shown
+
+
+def test_a_service_that_works_is_no_work(synonyms) -> None:
+    from policy.guide.query import verbs_of_a_service
+
+    assert verbs_of_a_service("how does the chatbot work?") == "how does the chatbot function?"
+    assert verbs_of_a_service("can i use it for work?") == "can i use it for work?"
+    assert "業務" not in analyse("how does the chatbot work?", synonyms).weights
+    assert "障害" in analyse("the chatbot is not working", synonyms).weights
+
+
+@pytest.mark.parametrize(
+    ("question", "section"),
+    [
+        # (A patient's medical history is 医療情報 too, which 2章6-4's 解説 names with 個人情報の入力: either answers it.)
+        ("Can I give the AI a client's case history to get a summary?", "2章5-1(1)"),
+        ("A supplier shared their cost breakdown with us and asked us to keep it secret. OK to paste into ChatGPT?", "2章5-1(2)"),
+        ("ChatGPT made a mascot that looks like a famous brand's character. Can we use it?", "2章6-2(2)"),
+        ("I'm not sure this file is OK to upload. Who should I check with first?", "2章4"),
+        ("Can the chatbot answer residents in Korean?", "2章2-2(1)"),
+        ("Do we have to let residents know that a text was written by AI?", "2章6-5"),
+        ("Does the city watch for people asking the chatbot unrelated questions for fun?", "3章1-1(2)"),
+        ("Which section is in charge of these rules?", "4章"),
+    ],
+)
+def test_english_questions_of_round_three_rank_their_section_first(guide, question: str, section: str) -> None:
+    assert guide.search(question, 3)[0].section.id == section
+
+
+@pytest.mark.parametrize(
+    ("question", "intent", "shown"),
+    [
+        ("can i give chatgpt the minutes?", "input", True),
+        ("can i run it through chatgpt?", "input", True),
+        ("i think i leaked a list of names. what should i do?", "incident", True),
+        ("the ai made a poster for us", "output", True),
+    ],
+)
+def test_english_frames_of_giving_leaking_and_making(intents, question: str, intent: str, shown: bool) -> None:
+    assert (intent in asked(intents, question)) == shown
+
+
+def test_staff_alone_is_the_rules_staff_not_their_scope(synonyms) -> None:
+    # 2章1-2's 全職員/対象者 is whom the rules cover; staff on their own are the 職員 every section speaks to.
+    assert "対象者" not in analyse("what can the chatbot help staff with?", synonyms).weights
+    assert "対象者" in analyse("do part-time staff have to follow the rules?", synonyms).weights
+
+
+@pytest.mark.parametrize(
+    ("question", "section"),
+    [
+        ("Our plan will be announced next month. Can I have ChatGPT proofread it now?", "2章5-1(3)"),
+        ("Could what I enter into the AI spread to other people?", "2章3-1(3)"),
+        ("Can I paste the class list of children into ChatGPT?", "2章5-1(1)"),
+        ("Which kinds of tasks can the AI guide chatbot help us with?", "2章2-2(2)"),
+    ],
+)
+def test_english_questions_of_round_four_rank_their_section_first(guide, question: str, section: str) -> None:
+    assert guide.search(question, 3)[0].section.id == section
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("what is generative ai", "生成ai"),
+        ("what does 'conversational ai' mean", "会話型ai"),
+        ("what is the definition of generative ai in the rules", "生成ai"),
+        ("what's the meaning of license violation", "ライセンス違反"),
+        ("can i paste names into chatgpt", ""),
+    ],
+)
+def test_an_english_definition_frame_names_its_term(synonyms, question: str, topic: str) -> None:
+    assert analyse(question, synonyms).topic == topic
+
+
+@pytest.mark.parametrize(
+    ("question", "section"),
+    [
+        ("What does generative AI mean in the guidelines?", "用語(※4)"),
+        ("Define brainstorming.", "用語(※10)"),
+        ("What is the aim of these rules?", "1章3"),
+        ("Will this guideline be reviewed at some point?", "5章"),
+        ("What is the Japan Deep Learning Association?", "用語(※1)"),
+    ],
+)
+def test_english_definitions_and_the_rules_themselves(guide, question: str, section: str) -> None:
+    assert guide.search(question, 3)[0].section.id == section
+
+
+def test_in_the_rules_only_says_where_to_look(intents) -> None:
+    assert "rules" not in asked(intents, "what is the definition of generative ai in the rules?")
+    assert "rules" in asked(intents, "who do i contact about these rules?")
+
+
+@pytest.mark.parametrize(
+    ("question", "section"),
+    [
+        ("Can I drop a spreadsheet of benefit recipients' names into ChatGPT?", "2章5-1(1)"),
+        ("Can I give the AI our internal procedures manual to simplify it?", "2章5-1(3)"),
+        ("Can we claim ownership of an image that the AI drew for us?", "2章6-3"),
+        ("Is there a link to the city's AI chatbot somewhere?", "2章7-2(1)"),
+        ("Is the guide chatbot good at summarizing long documents?", "2章2-2(1)"),
+        ("What was the background to making rules for AI?", "1章2"),
+    ],
+)
+def test_english_questions_of_round_six_rank_their_section_first(guide, question: str, section: str) -> None:
+    assert guide.search(question, 3)[0].section.id == section
+
+
+def test_a_popular_song_is_no_spread_of_ai(synonyms) -> None:
+    assert "普及" not in analyse("can i paste lyrics from a popular song?", synonyms).weights
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["does the policy forbid it?", "are there things we can't use it for?", "what can i paste into chatgpt?"],
+)
+def test_what_is_forbidden_or_goes_into_a_service_is_read(intents, synonyms, question: str) -> None:
+    wanted = asked(intents, question)
+    assert "permission" in wanted or "input" in wanted
+
+
+def test_what_goes_into_a_service_is_entered(synonyms) -> None:
+    assert "入力" in analyse("can i drop the whole attendance sheet into chatgpt?", synonyms).weights
+    assert "入力" not in analyse("can i log into chatgpt from home?", synonyms).weights
+
+
+@pytest.mark.parametrize(
+    ("question", "term"),
+    [
+        ("do i need my section chief's ok to use it?", "許可"),
+        ("how can our team get chatgpt accounts?", "申請"),
+        ("could ai be used for fraud?", "犯罪"),
+    ],
+)
+def test_english_frames_read_as_the_rules_words(synonyms, question: str, term: str) -> None:
+    assert term in analyse(question, synonyms).weights
+
+
+def test_an_article_of_law_the_ai_gave_is_a_fact_to_check(intents) -> None:
+    wanted = asked(intents, "chatgpt gave me the article number of the law. can i quote it?")
+    assert {"facts", "output"} <= wanted
+
+
+def test_the_vocabulary_trie_matches_as_the_longest_first_alternation(synonyms) -> None:
+    import random
+    import re
+
+    from policy.guide.synonyms import _whole
+
+    words = sorted(synonyms._spellings, key=len, reverse=True)
+    alternation = re.compile("|".join(_whole(w) for w in words))
+    rng = random.Random(6)
+    pieces, separators = list(synonyms._spellings), [" ", "", "の", "a", "ア", "1", "、", "ー"]
+    for _ in range(2000):
+        text = "".join(rng.choice(separators) + rng.choice(pieces) for _ in range(rng.randint(1, 4)))
+        expected = [(m.start(), m.group(0)) for m in alternation.finditer(text)]
+        assert [(m.start(), m.group(0)) for m in synonyms._pattern.finditer(text)] == expected
