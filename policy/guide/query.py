@@ -30,7 +30,10 @@ _MORE_NUMBERS = re.compile(r" ?(?:と|や|か|、|,|・|/|~|〜|or|and) ?(\d{1,2
 _QUOTED = re.compile(r"[「『\"“](.+?)[」』\"”]")
 _END = "?？。.!！ 、,"
 # The subject a question puts before って/とは; what follows may be any wording of the question.
-_TOPIC = re.compile(r"([^、。?？!！]+?)(?:って|とは|の特徴)")
+# (っていう/という of a name that follows, 「…っていう団体って」, is no topic marker; 「…っていうのは」 is.)
+_TOPIC = re.compile(r"([^、。?？!！]+?)(?:って(?!(?:いう|言う|ゆう)(?!の|もの|こと))|とは|の特徴)")
+# What puts a name after it: 「…っていう」「…という」「ルールでいう」 (as it is called) and an opening quote.
+_NAMED_AS = re.compile(r"(?:って|と|で)(?:いう|言う|ゆう)|[「『\"“]")
 # 「生成系AIの定義って何?」「パブリシティ権の意味とは」: the subject is what comes before の定義/の意味.
 _TOPIC_FRAME = re.compile(r"(?:の|って)(?:定義|意味)$")
 
@@ -372,18 +375,22 @@ _EN_TOPIC = re.compile(
 )
 
 
+def _in_rules_words(topic: str, synonyms: Synonyms) -> str:
+    """``topic`` in the rules' words when the vocabulary knows it as one word (generative ai, せいせいai -> 生成ai)."""
+    known = [(w, t) for w, t in synonyms.segments(topic) if t]
+    rest = "".join(w for w, t in synonyms.segments(topic) if not t).strip()
+    if len(known) == 1 and not rest:
+        return known[0][1]
+    return topic
+
+
 def _english_topic(whole: str, synonyms: Synonyms) -> str:
     """The term an English question asks the meaning of, in the rules' words when the vocabulary knows it as one word
     (generative ai -> 生成ai); empty when the question is not so framed."""
     match = _EN_TOPIC.match(whole)
     if match is None:
         return ""
-    topic = next(g for g in match.groups() if g is not None).strip()
-    known = [(w, t) for w, t in synonyms.segments(topic) if t]
-    rest = "".join(w for w, t in synonyms.segments(topic) if not t).strip()
-    if len(known) == 1 and not rest:
-        return known[0][1]
-    return topic
+    return _in_rules_words(next(g for g in match.groups() if g is not None).strip(), synonyms)
 
 
 def _topic(whole: str, synonyms: Synonyms) -> str:
@@ -392,9 +399,11 @@ def _topic(whole: str, synonyms: Synonyms) -> str:
     match = _TOPIC.match(whole)
     if match is None:
         return _english_topic(whole, synonyms) if whole.isascii() else ""
-    topic = _TOPIC_FRAME.sub("", match.group(1))
+    # 「参考にしたっていう日本ディープラーニング協会って」「ルールでいう権利侵害って」「総務省の『…ガイドライン』って」「講座で「生成AIとは」」:
+    # what qualifies or quotes the name before って/とは (as it is called, whose it is) is not the name asked about.
+    topic = _TOPIC_FRAME.sub("", _NAMED_AS.split(match.group(1))[-1]).strip("」』\"”")
     target = synonyms.replacements.get(topic, "")
-    return target or topic
+    return target or _in_rules_words(topic, synonyms)
 
 
 def _qualified_elsewhere(segments: list[tuple[str, str]], known: AbstractSet[str]) -> set[int]:

@@ -209,3 +209,19 @@ def test_a_device_of_ones_own_asks_for_the_devices_the_rules_name(guide, intents
     question = "自分のスマホでChatGPT使って業務メールの下書き作るのは？"
     assert "device" in asked(intents, normalize(question))
     assert guide.search(question)[0].section.id == "2章1-2"
+
+
+def test_a_name_qualified_or_quoted_before_tte_is_the_topic(guide):
+    # 「…っていう」「…でいう」 and an opening quote put a name after them; the name is what is asked about.
+    assert guide.index.read(normalize("資料に出てくるっていうデジタル社会推進会議幹事会ってなに?")).topic == "デジタル社会推進会議幹事会"
+    assert guide.index.read(normalize("本文でいうライセンス違反って、どういうこと?")).topic == "ライセンス違反"
+    assert guide.index.read(normalize("研修で「会話型AIとは」を説明したい")).topic == "会話型ai"
+    # 「…っていうのは」 still marks its topic.
+    assert guide.index.read(normalize("ブレインストーミングっていうのは何?")).topic == "ブレインストーミング"
+
+
+def test_what_kind_of_body_or_document_a_named_one_is_asks_for_the_glossary(guide, intents):
+    assert "definition" in asked(intents, normalize("デジタル社会推進会議幹事会って、どういう組織なの?"))
+    assert "definition" in asked(intents, normalize("そのガイドラインって、どういう位置づけの文書?"))
+    assert guide.search("ルールが挙げてる「デジタル社会推進会議幹事会」って、どういう組織?")[0].section.id == "用語(※2)"
+    assert guide.search("ルールでいうライセンス違反って、どういう話?")[0].section.id == "用語(※12)"
