@@ -24,7 +24,12 @@ MIN_PHRASE = 4
 _NUMBER = re.compile(r"(?: ?(?:level|class|category) ?| )?(\d{1,2})(?!\d)")
 # 「ChatGPTと使い道ちがうの」「ChatGPTとは何が違う」「ChatGPTと比べて」: the word before と is what the question's subject is
 # compared with, not what it asks about.
-_COMPARED = re.compile(r"と(?:は|も)?[^、。?？!！]{0,8}?(?:違|ちが|異な|比べ|比較)")
+# So is the one a question likens it to or sets it against: 「ChatGPTの時みたいに報告書出すの?」「ChatGPTのように」「ChatGPTと同じく」
+# 「ChatGPTだと入ってたと思うけど」 (in a question naming the other service as well: index.search).
+_COMPARED = re.compile(
+    r"と(?:は|も)?[^、。?？!！]{0,8}?(?:違|ちが|異な|比べ|比較)"
+    r"|(?:の(?:時|とき|場合))?(?:みたいに|みたく|のように|と同じ|と同様)|だと[^、。?？!！]{0,12}?(?:けど|けれど|のに|が、)"
+)
 # Further digits listed after a numbered word: 機密性3と2と1, 機密性2・1, "level 2 or 1".
 _MORE_NUMBERS = re.compile(r" ?(?:と|や|か|、|,|・|/|~|〜|or|and) ?(\d{1,2})(?![\d.])")
 _QUOTED = re.compile(r"[「『\"“](.+?)[」』\"”]")

@@ -225,3 +225,26 @@ def test_what_kind_of_body_or_document_a_named_one_is_asks_for_the_glossary(guid
     assert "definition" in asked(intents, normalize("そのガイドラインって、どういう位置づけの文書?"))
     assert guide.search("ルールが挙げてる「デジタル社会推進会議幹事会」って、どういう組織?")[0].section.id == "用語(※2)"
     assert guide.search("ルールでいうライセンス違反って、どういう話?")[0].section.id == "用語(※12)"
+
+
+def test_the_service_a_question_likens_its_subject_to_is_not_the_one_it_asks_about(guide):
+    for question in (
+        "案内ボットの答えで市民から苦情が来そう。ChatGPTのように報告書を書いて出すの?",
+        "チャットボットで不具合が出たら、ChatGPTの場合と同じく誰かに報告?",
+        "チャットボットで議事録のたたき台を作るのは活用方法の範囲に入る?ChatGPTだとOKだったけど",
+    ):
+        assert guide.index.read(normalize(question)).compared == ("chatgpt",), question
+    assert guide.search("案内ボットの答えで市民から苦情が来そう。ChatGPTのように報告書を書いて出すの?")[0].section.id == "2章7-2(3)"
+
+
+def test_activity_methods_are_uses_not_a_procedure(intents):
+    # 活用方法 (the uses 2章2 lists) is no 方法 of doing something; 「活用方法の範囲に入る?」 asks whether a use is among them.
+    wanted = asked(intents, normalize("チャットボットで翻訳するのは活用方法の範囲に入ってますか"))
+    assert "permission" in wanted and "procedure" not in wanted
+    assert "procedure" in asked(intents, normalize("申請の方法を教えて"))
+
+
+def test_a_residents_quoted_question_about_the_chatbot_is_asked_of_its_provider(guide, intents):
+    question = "住民の方に「ボットに書いた相談内容って誰かが読むの?」と聞かれた。なんて説明すれば?"
+    assert "provider" in asked(intents, normalize(question))
+    assert guide.search(question)[0].section.id.startswith("3章")
