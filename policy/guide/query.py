@@ -274,7 +274,7 @@ SITUATION_WEIGHT = 0.7
 _SENTENCE_END = "。?!"
 
 
-def _situation_and_ask(plain: str) -> tuple[str, str]:
+def situation_and_ask(plain: str) -> tuple[str, str]:
     """``plain`` (normalised) cut after its last sentence end but the final one: (situation, ask); ("", plain)
     for a question of one sentence, or in English (its sentences are not read this way)."""
     if plain.isascii():
@@ -307,7 +307,7 @@ def analyse(question: str, synonyms: Synonyms, known: AbstractSet[str] | None = 
     plain = _TASKED_BY.sub("", _KIND_OF_THING.sub("", _NANDESU.sub("の", plain)))
     plain = _HEARSAY_TRUE.sub("", _SERVICE_PLACE.sub("", plain))
     plain = _FIXED_BY_AI.sub(r"\1校正", plain)
-    situation, ask = _situation_and_ask(plain)
+    situation, ask = situation_and_ask(plain)
     segments = synonyms.segments(situation, known or frozenset()) if situation else []
     told = len(segments)  # the segments of the situation come first
     segments += synonyms.segments(ask, known or frozenset())

@@ -248,3 +248,29 @@ def test_a_residents_quoted_question_about_the_chatbot_is_asked_of_its_provider(
     question = "住民の方に「ボットに書いた相談内容って誰かが読むの?」と聞かれた。なんて説明すれば?"
     assert "provider" in asked(intents, normalize(question))
     assert guide.search(question)[0].section.id.startswith("3章")
+
+
+def test_what_the_last_sentence_asks_is_asked_whatever_the_situation_shows(guide, intents):
+    question = "ネットのブログ記事を全文貼り付けて翻訳させちゃった。貼り付けるだけでも権利の問題になる?"
+    # Said in one breath the deed (incident) replaces input; the last sentence asks about entering it (2章5-2).
+    assert "input" not in asked(intents, normalize(question.replace("。", "、")))
+    assert guide.search(question)[0].section.id == "2章5-2(1)"
+
+
+def test_a_work_that_sounds_familiar_is_like_an_existing_one(guide):
+    assert "類似" in _weights(guide, "AIに書かせたキャッチコピー、どこかで見た気がする")
+    question = "ChatGPTに作らせたイベントのロゴ、見覚えがある気がする。ポスターに使っていい?"
+    assert guide.search(question)[0].section.id.startswith("2章6-2")
+
+
+def test_what_a_service_made_for_the_asker_is_their_output(guide, intents):
+    for question in ("GPTが書いた挨拶文、少し直せば使える?", "ChatGPTの文章を広報に流用していい?"):
+        wanted = asked(intents, normalize(question))
+        assert {"output", "user"} <= wanted and "provider" not in wanted, question
+
+
+def test_what_a_law_or_system_says_in_an_answer_is_a_fact_to_check(guide, intents):
+    question = "ChatGPTがまとめた制度の概要、市民向けチラシにそのまま載せていい?"
+    assert "facts" in asked(intents, normalize(question))
+    # (6-5, what to state when handing it on as it is, answers its そのまま too.)
+    assert "2章6-1" in [h.section.id for h in guide.search(question)[:2]]
