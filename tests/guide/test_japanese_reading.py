@@ -274,3 +274,15 @@ def test_what_a_law_or_system_says_in_an_answer_is_a_fact_to_check(guide, intent
     assert "facts" in asked(intents, normalize(question))
     # (6-5, what to state when handing it on as it is, answers its そのまま too.)
     assert "2章6-1" in [h.section.id for h in guide.search(question)[:2]]
+
+
+def test_what_the_rules_see_as_a_concern_asks_for_their_list_of_issues(guide, intents):
+    for question in ("AIの回答の偏りって、ルールで課題として挙げられてる?", "市はこの情報漏れのリスクをどう捉えてるの?"):
+        assert "concern" in asked(intents, normalize(question)), question
+    assert "concern" not in asked(intents, normalize("個人情報を入れても問題ない?"))
+    assert guide.search("職員がAIに仕事を丸投げしちゃう心配って、ルールではどう考えられてる?")[0].section.id == "2章3-1(7)"
+
+
+def test_a_report_the_ai_writes_is_no_form(intents):
+    assert "form" not in asked(intents, normalize("報告書をGPTに書かせるのってどうなの"))
+    assert "form" in asked(intents, normalize("活用事例の報告書には何を書けばいい?"))
