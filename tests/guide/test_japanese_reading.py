@@ -286,3 +286,21 @@ def test_what_the_rules_see_as_a_concern_asks_for_their_list_of_issues(guide, in
 def test_a_report_the_ai_writes_is_no_form(intents):
     assert "form" not in asked(intents, normalize("報告書をGPTに書かせるのってどうなの"))
     assert "form" in asked(intents, normalize("活用事例の報告書には何を書けばいい?"))
+
+
+def test_an_outside_service_used_without_approval_is_2_4s(guide):
+    weights = _weights(guide, "許可なしで外部のクラウドサービスを仕事に使うのって何がまずいの?")
+    assert "外部サービス" in weights and "第三者" not in weights
+    assert guide.search("許可なしで外部のクラウドサービスを仕事に使うのって何がまずいの?")[0].section.id == "2章4"
+
+
+def test_a_list_to_see_and_the_rules_by_their_name(intents):
+    assert "table" in asked(intents, normalize("機密性ごとの扱いを一覧で確認したい"))
+    assert "rules" in asked(intents, normalize("生成AIガイドラインはいつできたの?"))
+
+
+def test_an_article_the_staff_write_is_their_own_document(guide):
+    weights = _weights(guide, "市の広報誌に載せる原稿を書いてるところです。AIのルールの版数を知りたい")
+    assert "資料" in weights and "著作物" not in weights
+    # Someone else's article stays a 著作物.
+    assert "著作物" in _weights(guide, "新聞の記事をAIで要約してもいい?")
