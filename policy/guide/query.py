@@ -234,6 +234,12 @@ _GET_ACCOUNT = re.compile(
 )
 
 
+# 「庁内報の記事を書いています」「広報誌の原稿をAIに書かせたら」: an article the staff write, or have the AI write, is their own
+# document (2章3-1(7) 「業務上の資料等」), not someone else's 著作物 as the 記事 of a newspaper is.
+OWN_DOCUMENT = "資料"
+_WRITTEN_ARTICLE = re.compile(r"(?:記事|原稿)(?=を(?:(?:ai|gpt|chatgpt|ボット)(?:に|で))?(?:書|作|執筆))")
+
+
 def without_contractions(question: str) -> str:
     """``question`` (normalised) without the endings of the contractions I'm, I'd: i'm an alt -> i an alt;
     a negation written out: hasn't -> has not, won't -> will not, can't -> can not."""
@@ -306,7 +312,7 @@ def analyse(question: str, synonyms: Synonyms, known: AbstractSet[str] | None = 
     plain = _YES_OR_NO.sub("、", _VERDICT.sub("、", verbs_of_a_service(without_contractions(persons_documents(question)))))
     plain = _TASKED_BY.sub("", _KIND_OF_THING.sub("", _NANDESU.sub("の", plain)))
     plain = _HEARSAY_TRUE.sub("", _SERVICE_PLACE.sub("", plain))
-    plain = _FIXED_BY_AI.sub(r"\1校正", plain)
+    plain = _WRITTEN_ARTICLE.sub(OWN_DOCUMENT, _FIXED_BY_AI.sub(r"\1校正", plain))
     situation, ask = situation_and_ask(plain)
     segments = synonyms.segments(situation, known or frozenset()) if situation else []
     told = len(segments)  # the segments of the situation come first

@@ -302,5 +302,11 @@ def test_a_list_to_see_and_the_rules_by_their_name(intents):
 def test_an_article_the_staff_write_is_their_own_document(guide):
     weights = _weights(guide, "市の広報誌に載せる原稿を書いてるところです。AIのルールの版数を知りたい")
     assert "資料" in weights and "著作物" not in weights
+    assert "著作物" not in _weights(guide, "市報の記事をGPTに書かせたら長すぎた")
     # Someone else's article stays a 著作物.
     assert "著作物" in _weights(guide, "新聞の記事をAIで要約してもいい?")
+
+
+def test_a_registered_trademark_by_its_staff_words(guide):
+    assert "登録商標" in _weights(guide, "商標登録済みのロゴをAIに読ませていい?")
+    assert "作成" not in _weights(guide, "商標登録済みのロゴをAIに読ませていい?")
