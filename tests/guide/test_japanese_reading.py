@@ -310,3 +310,10 @@ def test_an_article_the_staff_write_is_their_own_document(guide):
 def test_a_registered_trademark_by_its_staff_words(guide):
     assert "登録商標" in _weights(guide, "商標登録済みのロゴをAIに読ませていい?")
     assert "作成" not in _weights(guide, "商標登録済みのロゴをAIに読ませていい?")
+
+
+def test_what_the_city_may_use_entered_content_for_asks_for_its_purposes(guide, intents):
+    for question in ("住民がボットに書いた相談、役所はどこまで使っていいの?", "チャットボットの質問ログ、ほかの用途で使ってもOK?"):
+        assert "purpose" in asked(intents, normalize(question)), question
+    assert "purpose" not in asked(intents, normalize("ChatGPTは何に使っていいの?"))
+    assert guide.search("住民がボットに書いた相談、役所はどこまで使っていいの?")[0].section.id == "3章1-3(1)"
