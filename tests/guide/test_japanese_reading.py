@@ -317,3 +317,13 @@ def test_what_the_city_may_use_entered_content_for_asks_for_its_purposes(guide, 
         assert "purpose" in asked(intents, normalize(question)), question
     assert "purpose" not in asked(intents, normalize("ChatGPTは何に使っていいの?"))
     assert guide.search("住民がボットに書いた相談、役所はどこまで使っていいの?")[0].section.id == "3章1-3(1)"
+
+
+def test_what_a_service_may_be_used_for_asks_for_its_listed_uses(guide, intents):
+    assert "uses" in asked(intents, normalize("ChatGPTってどういう業務に使えるの?"))
+    assert "uses" in asked(intents, normalize("案内ボットは何に使っていいの?"))
+    # What residents entered is the provider's question (3章1-3(1)), not a use the staff may make.
+    wanted = asked(intents, normalize("住民がボットに入力した質問は何に使っていいの?"))
+    assert "uses" not in wanted and "purpose" in wanted
+    # What the entered data is used for by the service is a risk, not the city's purposes.
+    assert "purpose" not in asked(intents, normalize("ChatGPTに入れた情報って何に使われるの?"))
