@@ -327,3 +327,9 @@ def test_what_a_service_may_be_used_for_asks_for_its_listed_uses(guide, intents)
     assert "uses" not in wanted and "purpose" in wanted
     # What the entered data is used for by the service is a risk, not the city's purposes.
     assert "purpose" not in asked(intents, normalize("ChatGPTに入れた情報って何に使われるの?"))
+
+
+def test_whether_a_report_is_done_asks_for_the_report_the_rules_require(guide, intents):
+    question = "ChatGPTで議事録の要点整理をしたら作業が半分で済んだ。こういうのって報告書を出すものなの?"
+    assert "duty" in asked(intents, normalize(question))
+    assert guide.search(question)[0].section.id == "2章7-1(5)"
