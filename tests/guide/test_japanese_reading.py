@@ -333,3 +333,9 @@ def test_whether_a_report_is_done_asks_for_the_report_the_rules_require(guide, i
     question = "ChatGPTで議事録の要点整理をしたら作業が半分で済んだ。こういうのって報告書を出すものなの?"
     assert "duty" in asked(intents, normalize(question))
     assert guide.search(question)[0].section.id == "2章7-1(5)"
+
+
+def test_adding_a_user_is_a_change_of_users_to_apply_for(guide):
+    weights = _weights(guide, "異動してきた係員をChatGPTの利用者に追加するには?")
+    assert {"変更", "申請"} <= weights.keys()
+    assert guide.search("異動してきた係員をChatGPTの利用者に追加するには?")[0].section.id == "2章7-1(2)"
