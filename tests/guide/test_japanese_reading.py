@@ -339,3 +339,8 @@ def test_adding_a_user_is_a_change_of_users_to_apply_for(guide):
     weights = _weights(guide, "異動してきた係員をChatGPTの利用者に追加するには?")
     assert {"変更", "申請"} <= weights.keys()
     assert guide.search("異動してきた係員をChatGPTの利用者に追加するには?")[0].section.id == "2章7-1(2)"
+
+
+def test_where_the_line_is_drawn_is_the_classification(guide):
+    assert "分類" in _weights(guide, "AIに入れていいデータの境目ってどこ?")
+    assert guide.search("入力OKな情報とNGな情報の線引きを知りたい")[0].section.id in {"別紙機密性", "2章5-1(1)"}
