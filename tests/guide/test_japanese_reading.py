@@ -344,3 +344,8 @@ def test_adding_a_user_is_a_change_of_users_to_apply_for(guide):
 def test_where_the_line_is_drawn_is_the_classification(guide):
     assert "分類" in _weights(guide, "AIに入れていいデータの境目ってどこ?")
     assert guide.search("入力OKな情報とNGな情報の線引きを知りたい")[0].section.id in {"別紙機密性", "2章5-1(1)"}
+
+
+def test_whether_something_could_happen_asks_for_the_risk(intents):
+    assert "risk" in asked(intents, normalize("AIの答えが他の人に見られるってありえる?"))
+    assert "risk" in asked(intents, normalize("気づかないうちに商標を使ってた、なんてことあり得ますか"))
