@@ -349,3 +349,7 @@ def test_where_the_line_is_drawn_is_the_classification(guide):
 def test_whether_something_could_happen_asks_for_the_risk(intents):
     assert "risk" in asked(intents, normalize("AIの答えが他の人に見られるってありえる?"))
     assert "risk" in asked(intents, normalize("気づかないうちに商標を使ってた、なんてことあり得ますか"))
+
+
+def test_entered_data_is_what_was_entered(guide):
+    assert "入力内容" in _weights(guide, "チャットボットの入力データって業者がほかに使うことある?")
