@@ -353,3 +353,9 @@ def test_whether_something_could_happen_asks_for_the_risk(intents):
 
 def test_entered_data_is_what_was_entered(guide):
     assert "入力内容" in _weights(guide, "チャットボットの入力データって業者がほかに使うことある?")
+
+
+def test_a_work_protected_or_copied_by_others_is_6_3s(guide):
+    weights = _weights(guide, "GPTで作ったポスターの文言、うちの著作物として保護されるの?他市にパクリされたら嫌だ")
+    assert {"発生", "模倣"} <= weights.keys() and "類似" not in weights
+    assert guide.search("GPTで作ったポスターの文言、うちの著作物として保護されるの?他市にパクリされたら嫌だ")[0].section.id == "2章6-3"
