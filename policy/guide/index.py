@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 
 from policy.guide.highlight import split
 from policy.guide.intent import Intent, addressed_elsewhere, asked, load_intents, roles
-from policy.guide.query import Query, analyse, without_introduction
+from policy.guide.query import Query, analyse, situation_and_ask, without_introduction
 from policy.guide.reading import Readings
 from policy.guide.sections import Section, SectionTree, is_within
 from policy.guide.synonyms import Synonyms
@@ -348,7 +348,9 @@ class GuideIndex:
         """The best leaves for ``question``, best first; empty when nothing matches."""
         question = without_introduction(normalize(question))
         query = self.read(question)
-        wanted = asked(self.intents, question)
+        # 「新聞記事を要約させちゃった。入れただけで著作権侵害になる?」: what the last sentence asks (input) is asked, whatever
+        # the situation told before it shows (incident, which replaces input when said in the same breath).
+        wanted = asked(self.intents, question) | asked(self.intents, situation_and_ask(question)[1])
         if "about" in wanted and query.topic and not self._is_service(query.topic):
             # 「クロード ハイクってどんなAI?」「会話型AIってチャットボットと何が違うの」: asking what a thing is, of
             # anything but the services the rules describe under 基本情報, asks for its glossary entry.

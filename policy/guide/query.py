@@ -24,13 +24,21 @@ MIN_PHRASE = 4
 _NUMBER = re.compile(r"(?: ?(?:level|class|category) ?| )?(\d{1,2})(?!\d)")
 # 「ChatGPTと使い道ちがうの」「ChatGPTとは何が違う」「ChatGPTと比べて」: the word before と is what the question's subject is
 # compared with, not what it asks about.
-_COMPARED = re.compile(r"と(?:は|も)?[^、。?？!！]{0,8}?(?:違|ちが|異な|比べ|比較)")
+# So is the one a question likens it to or sets it against: 「ChatGPTの時みたいに報告書出すの?」「ChatGPTのように」「ChatGPTと同じく」
+# 「ChatGPTだと入ってたと思うけど」 (in a question naming the other service as well: index.search).
+_COMPARED = re.compile(
+    r"と(?:は|も)?[^、。?？!！]{0,8}?(?:違|ちが|異な|比べ|比較)"
+    r"|(?:の(?:時|とき|場合))?(?:みたいに|みたく|のように|と同じ|と同様)|だと[^、。?？!！]{0,12}?(?:けど|けれど|のに|が、)"
+)
 # Further digits listed after a numbered word: 機密性3と2と1, 機密性2・1, "level 2 or 1".
 _MORE_NUMBERS = re.compile(r" ?(?:と|や|か|、|,|・|/|~|〜|or|and) ?(\d{1,2})(?![\d.])")
 _QUOTED = re.compile(r"[「『\"“](.+?)[」』\"”]")
 _END = "?？。.!！ 、,"
 # The subject a question puts before って/とは; what follows may be any wording of the question.
-_TOPIC = re.compile(r"([^、。?？!！]+?)(?:って|とは|の特徴)")
+# (っていう/という of a name that follows, 「…っていう団体って」, is no topic marker; 「…っていうのは」 is.)
+_TOPIC = re.compile(r"([^、。?？!！]+?)(?:って(?!(?:いう|言う|ゆう)(?!の|もの|こと))|とは|の特徴)")
+# What puts a name after it: 「…っていう」「…という」「ルールでいう」 (as it is called) and an opening quote.
+_NAMED_AS = re.compile(r"(?:って|と|で)(?:いう|言う|ゆう)|[「『\"“]")
 # 「生成系AIの定義って何?」「パブリシティ権の意味とは」: the subject is what comes before の定義/の意味.
 _TOPIC_FRAME = re.compile(r"(?:の|って)(?:定義|意味)$")
 
@@ -226,6 +234,12 @@ _GET_ACCOUNT = re.compile(
 )
 
 
+# 「庁内報の記事を書いています」「広報誌の原稿をAIに書かせたら」: an article the staff write, or have the AI write, is their own
+# document (2章3-1(7) 「業務上の資料等」), not someone else's 著作物 as the 記事 of a newspaper is.
+OWN_DOCUMENT = "資料"
+_WRITTEN_ARTICLE = re.compile(r"(?:記事|原稿)(?=を(?:(?:ai|gpt|chatgpt|ボット)(?:に|で))?(?:書|作|執筆))")
+
+
 def without_contractions(question: str) -> str:
     """``question`` (normalised) without the endings of the contractions I'm, I'd: i'm an alt -> i an alt;
     a negation written out: hasn't -> has not, won't -> will not, can't -> can not."""
@@ -266,7 +280,7 @@ SITUATION_WEIGHT = 0.7
 _SENTENCE_END = "。?!"
 
 
-def _situation_and_ask(plain: str) -> tuple[str, str]:
+def situation_and_ask(plain: str) -> tuple[str, str]:
     """``plain`` (normalised) cut after its last sentence end but the final one: (situation, ask); ("", plain)
     for a question of one sentence, or in English (its sentences are not read this way)."""
     if plain.isascii():
@@ -298,8 +312,8 @@ def analyse(question: str, synonyms: Synonyms, known: AbstractSet[str] | None = 
     plain = _YES_OR_NO.sub("、", _VERDICT.sub("、", verbs_of_a_service(without_contractions(persons_documents(question)))))
     plain = _TASKED_BY.sub("", _KIND_OF_THING.sub("", _NANDESU.sub("の", plain)))
     plain = _HEARSAY_TRUE.sub("", _SERVICE_PLACE.sub("", plain))
-    plain = _FIXED_BY_AI.sub(r"\1校正", plain)
-    situation, ask = _situation_and_ask(plain)
+    plain = _WRITTEN_ARTICLE.sub(OWN_DOCUMENT, _FIXED_BY_AI.sub(r"\1校正", plain))
+    situation, ask = situation_and_ask(plain)
     segments = synonyms.segments(situation, known or frozenset()) if situation else []
     told = len(segments)  # the segments of the situation come first
     segments += synonyms.segments(ask, known or frozenset())
@@ -372,18 +386,22 @@ _EN_TOPIC = re.compile(
 )
 
 
+def _in_rules_words(topic: str, synonyms: Synonyms) -> str:
+    """``topic`` in the rules' words when the vocabulary knows it as one word (generative ai, せいせいai -> 生成ai)."""
+    known = [(w, t) for w, t in synonyms.segments(topic) if t]
+    rest = "".join(w for w, t in synonyms.segments(topic) if not t).strip()
+    if len(known) == 1 and not rest:
+        return known[0][1]
+    return topic
+
+
 def _english_topic(whole: str, synonyms: Synonyms) -> str:
     """The term an English question asks the meaning of, in the rules' words when the vocabulary knows it as one word
     (generative ai -> 生成ai); empty when the question is not so framed."""
     match = _EN_TOPIC.match(whole)
     if match is None:
         return ""
-    topic = next(g for g in match.groups() if g is not None).strip()
-    known = [(w, t) for w, t in synonyms.segments(topic) if t]
-    rest = "".join(w for w, t in synonyms.segments(topic) if not t).strip()
-    if len(known) == 1 and not rest:
-        return known[0][1]
-    return topic
+    return _in_rules_words(next(g for g in match.groups() if g is not None).strip(), synonyms)
 
 
 def _topic(whole: str, synonyms: Synonyms) -> str:
@@ -392,9 +410,11 @@ def _topic(whole: str, synonyms: Synonyms) -> str:
     match = _TOPIC.match(whole)
     if match is None:
         return _english_topic(whole, synonyms) if whole.isascii() else ""
-    topic = _TOPIC_FRAME.sub("", match.group(1))
+    # 「参考にしたっていう日本ディープラーニング協会って」「ルールでいう権利侵害って」「総務省の『…ガイドライン』って」「講座で「生成AIとは」」:
+    # what qualifies or quotes the name before って/とは (as it is called, whose it is) is not the name asked about.
+    topic = _TOPIC_FRAME.sub("", _NAMED_AS.split(match.group(1))[-1]).strip("」』\"”")
     target = synonyms.replacements.get(topic, "")
-    return target or topic
+    return target or _in_rules_words(topic, synonyms)
 
 
 def _qualified_elsewhere(segments: list[tuple[str, str]], known: AbstractSet[str]) -> set[int]:

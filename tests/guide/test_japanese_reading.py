@@ -209,3 +209,153 @@ def test_a_device_of_ones_own_asks_for_the_devices_the_rules_name(guide, intents
     question = "自分のスマホでChatGPT使って業務メールの下書き作るのは？"
     assert "device" in asked(intents, normalize(question))
     assert guide.search(question)[0].section.id == "2章1-2"
+
+
+def test_a_name_qualified_or_quoted_before_tte_is_the_topic(guide):
+    # 「…っていう」「…でいう」 and an opening quote put a name after them; the name is what is asked about.
+    assert guide.index.read(normalize("資料に出てくるっていうデジタル社会推進会議幹事会ってなに?")).topic == "デジタル社会推進会議幹事会"
+    assert guide.index.read(normalize("本文でいうライセンス違反って、どういうこと?")).topic == "ライセンス違反"
+    assert guide.index.read(normalize("研修で「会話型AIとは」を説明したい")).topic == "会話型ai"
+    # 「…っていうのは」 still marks its topic.
+    assert guide.index.read(normalize("ブレインストーミングっていうのは何?")).topic == "ブレインストーミング"
+
+
+def test_what_kind_of_body_or_document_a_named_one_is_asks_for_the_glossary(guide, intents):
+    assert "definition" in asked(intents, normalize("デジタル社会推進会議幹事会って、どういう組織なの?"))
+    assert "definition" in asked(intents, normalize("そのガイドラインって、どういう位置づけの文書?"))
+    assert guide.search("ルールが挙げてる「デジタル社会推進会議幹事会」って、どういう組織?")[0].section.id == "用語(※2)"
+    assert guide.search("ルールでいうライセンス違反って、どういう話?")[0].section.id == "用語(※12)"
+
+
+def test_the_service_a_question_likens_its_subject_to_is_not_the_one_it_asks_about(guide):
+    for question in (
+        "案内ボットの答えで市民から苦情が来そう。ChatGPTのように報告書を書いて出すの?",
+        "チャットボットで不具合が出たら、ChatGPTの場合と同じく誰かに報告?",
+        "チャットボットで議事録のたたき台を作るのは活用方法の範囲に入る?ChatGPTだとOKだったけど",
+    ):
+        assert guide.index.read(normalize(question)).compared == ("chatgpt",), question
+    assert guide.search("案内ボットの答えで市民から苦情が来そう。ChatGPTのように報告書を書いて出すの?")[0].section.id == "2章7-2(3)"
+
+
+def test_activity_methods_are_uses_not_a_procedure(intents):
+    # 活用方法 (the uses 2章2 lists) is no 方法 of doing something; 「活用方法の範囲に入る?」 asks whether a use is among them.
+    wanted = asked(intents, normalize("チャットボットで翻訳するのは活用方法の範囲に入ってますか"))
+    assert "permission" in wanted and "procedure" not in wanted
+    assert "procedure" in asked(intents, normalize("申請の方法を教えて"))
+
+
+def test_a_residents_quoted_question_about_the_chatbot_is_asked_of_its_provider(guide, intents):
+    question = "住民の方に「ボットに書いた相談内容って誰かが読むの?」と聞かれた。なんて説明すれば?"
+    assert "provider" in asked(intents, normalize(question))
+    assert guide.search(question)[0].section.id.startswith("3章")
+
+
+def test_what_the_last_sentence_asks_is_asked_whatever_the_situation_shows(guide, intents):
+    question = "ネットのブログ記事を全文貼り付けて翻訳させちゃった。貼り付けるだけでも権利の問題になる?"
+    # Said in one breath the deed (incident) replaces input; the last sentence asks about entering it (2章5-2).
+    assert "input" not in asked(intents, normalize(question.replace("。", "、")))
+    assert guide.search(question)[0].section.id == "2章5-2(1)"
+
+
+def test_a_work_that_sounds_familiar_is_like_an_existing_one(guide):
+    assert "類似" in _weights(guide, "AIに書かせたキャッチコピー、どこかで見た気がする")
+    question = "ChatGPTに作らせたイベントのロゴ、見覚えがある気がする。ポスターに使っていい?"
+    assert guide.search(question)[0].section.id.startswith("2章6-2")
+
+
+def test_what_a_service_made_for_the_asker_is_their_output(guide, intents):
+    for question in ("GPTが書いた挨拶文、少し直せば使える?", "ChatGPTの文章を広報に流用していい?"):
+        wanted = asked(intents, normalize(question))
+        assert {"output", "user"} <= wanted and "provider" not in wanted, question
+
+
+def test_what_a_law_or_system_says_in_an_answer_is_a_fact_to_check(guide, intents):
+    question = "ChatGPTがまとめた制度の概要、市民向けチラシにそのまま載せていい?"
+    assert "facts" in asked(intents, normalize(question))
+    # (6-5, what to state when handing it on as it is, answers its そのまま too.)
+    assert "2章6-1" in [h.section.id for h in guide.search(question)[:2]]
+
+
+def test_what_the_rules_see_as_a_concern_asks_for_their_list_of_issues(guide, intents):
+    for question in ("AIの回答の偏りって、ルールで課題として挙げられてる?", "市はこの情報漏れのリスクをどう捉えてるの?"):
+        assert "concern" in asked(intents, normalize(question)), question
+    assert "concern" not in asked(intents, normalize("個人情報を入れても問題ない?"))
+    assert guide.search("職員がAIに仕事を丸投げしちゃう心配って、ルールではどう考えられてる?")[0].section.id == "2章3-1(7)"
+
+
+def test_a_report_the_ai_writes_is_no_form(intents):
+    assert "form" not in asked(intents, normalize("報告書をGPTに書かせるのってどうなの"))
+    assert "form" in asked(intents, normalize("活用事例の報告書には何を書けばいい?"))
+
+
+def test_an_outside_service_used_without_approval_is_2_4s(guide):
+    weights = _weights(guide, "許可なしで外部のクラウドサービスを仕事に使うのって何がまずいの?")
+    assert "外部サービス" in weights and "第三者" not in weights
+    assert guide.search("許可なしで外部のクラウドサービスを仕事に使うのって何がまずいの?")[0].section.id == "2章4"
+
+
+def test_a_list_to_see_and_the_rules_by_their_name(intents):
+    assert "table" in asked(intents, normalize("機密性ごとの扱いを一覧で確認したい"))
+    assert "rules" in asked(intents, normalize("生成AIガイドラインはいつできたの?"))
+
+
+def test_an_article_the_staff_write_is_their_own_document(guide):
+    weights = _weights(guide, "市の広報誌に載せる原稿を書いてるところです。AIのルールの版数を知りたい")
+    assert "資料" in weights and "著作物" not in weights
+    assert "著作物" not in _weights(guide, "市報の記事をGPTに書かせたら長すぎた")
+    # Someone else's article stays a 著作物.
+    assert "著作物" in _weights(guide, "新聞の記事をAIで要約してもいい?")
+
+
+def test_a_registered_trademark_by_its_staff_words(guide):
+    assert "登録商標" in _weights(guide, "商標登録済みのロゴをAIに読ませていい?")
+    assert "作成" not in _weights(guide, "商標登録済みのロゴをAIに読ませていい?")
+
+
+def test_what_the_city_may_use_entered_content_for_asks_for_its_purposes(guide, intents):
+    for question in ("住民がボットに書いた相談、役所はどこまで使っていいの?", "チャットボットの質問ログ、ほかの用途で使ってもOK?"):
+        assert "purpose" in asked(intents, normalize(question)), question
+    assert "purpose" not in asked(intents, normalize("ChatGPTは何に使っていいの?"))
+    assert guide.search("住民がボットに書いた相談、役所はどこまで使っていいの?")[0].section.id == "3章1-3(1)"
+
+
+def test_what_a_service_may_be_used_for_asks_for_its_listed_uses(guide, intents):
+    assert "uses" in asked(intents, normalize("ChatGPTってどういう業務に使えるの?"))
+    assert "uses" in asked(intents, normalize("案内ボットは何に使っていいの?"))
+    # What residents entered is the provider's question (3章1-3(1)), not a use the staff may make.
+    wanted = asked(intents, normalize("住民がボットに入力した質問は何に使っていいの?"))
+    assert "uses" not in wanted and "purpose" in wanted
+    # What the entered data is used for by the service is a risk, not the city's purposes.
+    assert "purpose" not in asked(intents, normalize("ChatGPTに入れた情報って何に使われるの?"))
+
+
+def test_whether_a_report_is_done_asks_for_the_report_the_rules_require(guide, intents):
+    question = "ChatGPTで議事録の要点整理をしたら作業が半分で済んだ。こういうのって報告書を出すものなの?"
+    assert "duty" in asked(intents, normalize(question))
+    assert guide.search(question)[0].section.id == "2章7-1(5)"
+
+
+def test_adding_a_user_is_a_change_of_users_to_apply_for(guide):
+    weights = _weights(guide, "異動してきた係員をChatGPTの利用者に追加するには?")
+    assert {"変更", "申請"} <= weights.keys()
+    assert guide.search("異動してきた係員をChatGPTの利用者に追加するには?")[0].section.id == "2章7-1(2)"
+
+
+def test_where_the_line_is_drawn_is_the_classification(guide):
+    assert "分類" in _weights(guide, "AIに入れていいデータの境目ってどこ?")
+    assert guide.search("入力OKな情報とNGな情報の線引きを知りたい")[0].section.id in {"別紙機密性", "2章5-1(1)"}
+
+
+def test_whether_something_could_happen_asks_for_the_risk(intents):
+    assert "risk" in asked(intents, normalize("AIの答えが他の人に見られるってありえる?"))
+    assert "risk" in asked(intents, normalize("気づかないうちに商標を使ってた、なんてことあり得ますか"))
+
+
+def test_entered_data_is_what_was_entered(guide):
+    assert "入力内容" in _weights(guide, "チャットボットの入力データって業者がほかに使うことある?")
+
+
+def test_a_work_protected_or_copied_by_others_is_6_3s(guide):
+    weights = _weights(guide, "GPTで作ったポスターの文言、うちの著作物として保護されるの?他市にパクリされたら嫌だ")
+    assert {"発生", "模倣"} <= weights.keys() and "類似" not in weights
+    assert guide.search("GPTで作ったポスターの文言、うちの著作物として保護されるの?他市にパクリされたら嫌だ")[0].section.id == "2章6-3"
