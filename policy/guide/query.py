@@ -226,11 +226,17 @@ _GET_ACCOUNT = re.compile(
 )
 
 
+# "Why can't staff sign up on their own?", "is it allowed? why or why not?": a why of a rule's no asks the reason the
+# rule gives where it is stated (2章4's 解説 for asking one's 所属長), not 1章3's 目的 of the rules as a whole (the
+# vocabulary's why); the risk intent reads the why from the question itself.
+_WHY_NOT = re.compile(r"\bwhy(?: or why)?(?= not\b| (?:[a-z]+ ){1,2}not\b)")
+
+
 def without_contractions(question: str) -> str:
     """``question`` (normalised) without the endings of the contractions I'm, I'd: i'm an alt -> i an alt;
     a negation written out: hasn't -> has not, won't -> will not, can't -> can not."""
     question = _NEGATION.sub(lambda m: ("will" if m.group(1) else "can" if m.group(2) else m.group(3)) + " not", question)
-    return _CONTRACTION.sub("", question)
+    return _WHY_NOT.sub("", _CONTRACTION.sub("", question))
 
 
 # 「子育て支援課です。」「広報課。」: who is asking, not what about (課 would match every procedure).

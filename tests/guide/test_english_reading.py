@@ -42,7 +42,7 @@ def test_applying_to_start_is_an_application(synonyms) -> None:
 
 
 def test_a_phrasal_verb_matches_with_its_verb_inflected(synonyms) -> None:
-    assert "申請" in analyse("we signed up for it", synonyms).weights
+    assert "アカウント" in analyse("we signed up for it", synonyms).weights
 
 
 @pytest.mark.parametrize(
@@ -427,3 +427,29 @@ def test_the_vocabulary_trie_matches_as_the_longest_first_alternation(synonyms) 
         text = "".join(rng.choice(separators) + rng.choice(pieces) for _ in range(rng.randint(1, 4)))
         expected = [(m.start(), m.group(0)) for m in alternation.finditer(text)]
         assert [(m.start(), m.group(0)) for m in synonyms._pattern.finditer(text)] == expected
+
+
+@pytest.mark.parametrize(("question", "term"), [("do the laptops and pcs count?", "パソコン"), ("where are the logs kept?", "ログ")])
+def test_a_short_nouns_plural_is_the_word(synonyms, question: str, term: str) -> None:
+    assert term in analyse(question, synonyms).weights
+
+
+@pytest.mark.parametrize("question", ["why can't i paste it?", "may i paste it? why or why not?", "why is it not allowed to paste it?"])
+def test_why_a_rule_says_no_is_not_the_purpose_of_the_rules(synonyms, question: str) -> None:
+    assert "目的" not in analyse(without_contractions(question), synonyms).weights
+
+
+def test_why_we_have_rules_is_their_purpose(synonyms) -> None:
+    assert "目的" in analyse("why do we have these rules?", synonyms).weights
+
+
+@pytest.mark.parametrize(
+    "question", ["can we open a chatgpt account on our own?", "is it ok to try a new ai tool without asking for permission?"]
+)
+def test_using_a_service_on_ones_own_is_use_without_approval(synonyms, question: str) -> None:
+    assert {"承認", "外部サービス"} <= analyse(question, synonyms).weights.keys()
+
+
+def test_signing_up_is_creating_an_account(synonyms) -> None:
+    weights = analyse("which address do i sign up with?", synonyms).weights
+    assert "アカウント" in weights and "申請" not in weights
