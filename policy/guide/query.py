@@ -232,11 +232,16 @@ _GET_ACCOUNT = re.compile(
 _WHY_NOT = re.compile(r"\bwhy(?: or why)?(?= not\b| (?:[a-z]+ ){1,2}not\b)")
 
 
+# "What restrictions apply to level 2 data?", "which limits applied to it": a restriction applies (holds); only a
+# person applies for something (申請, 2章7-1(2)). (Scope, "do the rules apply to teachers", is the vocabulary's 対象.)
+_HOLDS = re.compile(r"\b((?:restriction|limit|limitation|condition|requirement|prohibition|precaution|control)s?) appl(?:y|ies|ied) to\b")
+
+
 def without_contractions(question: str) -> str:
     """``question`` (normalised) without the endings of the contractions I'm, I'd: i'm an alt -> i an alt;
     a negation written out: hasn't -> has not, won't -> will not, can't -> can not."""
     question = _NEGATION.sub(lambda m: ("will" if m.group(1) else "can" if m.group(2) else m.group(3)) + " not", question)
-    return _WHY_NOT.sub("", _CONTRACTION.sub("", question))
+    return _HOLDS.sub(r"\1 for", _WHY_NOT.sub("", _CONTRACTION.sub("", question)))
 
 
 # 「子育て支援課です。」「広報課。」: who is asking, not what about (課 would match every procedure).

@@ -453,3 +453,20 @@ def test_using_a_service_on_ones_own_is_use_without_approval(synonyms, question:
 def test_signing_up_is_creating_an_account(synonyms) -> None:
     weights = analyse("which address do i sign up with?", synonyms).weights
     assert "アカウント" in weights and "申請" not in weights
+
+
+def test_restrictions_that_apply_are_no_application(intents, synonyms) -> None:
+    question = "which restrictions apply to personal data?"
+    assert "申請" not in analyse(without_contractions(question), synonyms).weights
+    assert "procedure" not in asked(intents, question)
+
+
+def test_handling_restrictions_are_the_tables_column(intents, synonyms) -> None:
+    question = "what are the handling rules for level 3 data?"
+    assert "取扱制限" in analyse(question, synonyms).weights
+    assert "table" in asked(intents, question)
+
+
+def test_an_article_of_a_law_is_no_written_work(synonyms) -> None:
+    weights = analyse("the ai cited an article of the law", synonyms).weights
+    assert "法令" in weights and "著作物" not in weights
