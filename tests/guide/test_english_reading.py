@@ -470,3 +470,19 @@ def test_handling_restrictions_are_the_tables_column(intents, synonyms) -> None:
 def test_an_article_of_a_law_is_no_written_work(synonyms) -> None:
     weights = analyse("the ai cited an article of the law", synonyms).weights
     assert "法令" in weights and "著作物" not in weights
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "residents type questions into the chatbot; for what purposes may the city use them?",
+        "will the city use residents' questions to the chatbot?",
+    ],
+)
+def test_what_the_city_may_use_residents_inputs_for_is_their_listed_purposes(guide, intents, question: str) -> None:
+    assert {"provider", "purpose"} <= asked(intents, question)
+    assert guide.search(question, 1)[0].section.id == "3章1-3(1)"
+
+
+def test_a_contractors_other_purposes_are_its_contract(intents) -> None:
+    assert "purpose" not in asked(intents, "will the vendor use the chatbot logs for other purposes?")
