@@ -172,6 +172,8 @@ _TASKED_BY = re.compile(
 # asks nothing about the homepage (2章2-2(1) 学習する「公式ホームページの情報」, 2章7-2(1) its place on the page).
 _SERVICE_PLACE = re.compile(
     r"(?:(?:松戸)?市の?)?(?:hp|ホームページ|公式サイト|webサイト)の(?=(?:ai|案内|総合案内)?(?:チャットボット|ボット))"
+    # "the HP chatbot", "the city website's AI chatbot", "the homepage bot".
+    r"|\b(?:hp|homepage|home page|website|web site|web)(?:['’]s)? (?=(?:ai )?(?:guide )?(?:chat ?bot|bot)\b)"
 )
 
 

@@ -486,3 +486,14 @@ def test_what_the_city_may_use_residents_inputs_for_is_their_listed_purposes(gui
 
 def test_a_contractors_other_purposes_are_its_contract(intents) -> None:
     assert "purpose" not in asked(intents, "will the vendor use the chatbot logs for other purposes?")
+
+
+@pytest.mark.parametrize("question", ["does the website chatbot keep logs?", "the homepage's ai chatbot is down"])
+def test_where_the_chatbot_is_put_names_the_service_only(synonyms, question: str) -> None:
+    weights = analyse(question, synonyms).weights
+    assert "生成ai総合案内チャットボット" in weights and "ホームページ" not in weights
+
+
+@pytest.mark.parametrize(("question", "term"), [("the bot took ages to answer", "回答速度"), ("it gave an old fee table", "最新")])
+def test_slow_and_old_answers_are_the_chatbots_known_issues(synonyms, question: str, term: str) -> None:
+    assert term in analyse(question, synonyms).weights
