@@ -182,6 +182,10 @@ _SERVICE_PLACE = re.compile(
 _HEARSAY_TRUE = re.compile(r"(?:(?<=けど)|(?<=けれど)|(?<=が)|(?<=、))、?本当(?:に|のところ)?(?:です|なの|なん|でしょう|か|ですか|\?|？|。|!|！)*$")
 
 
+# 「どうしろって書いてある?」「…についてはなんて書いてあったっけ」: what the rules say frames the question; its 書いて is no
+# 明記 of a text (2章6-5 「生成AIを利用した旨を明記」), which 「AIで作ったって書いておく」 is.
+_SAYS_WHAT = re.compile(r"(?:(?<=なん)|(?<=何)|(?<=どう)|(?<=しろ)|(?<=せよ)|(?<=すれば)|(?<=したら))っ?て(?:書いて|かいて|書かれて)(?:あ|い)[ぁ-ゖ]*")
+
 # 「チャットGPTで手直ししていい?」「AIに書き直させたい」: an AI doing the fix proofreads the staff's text, 2章2-1(2) ④
 # 「文章の校正」; the fix the rules ask of the staff (6-1 「修正の上」, 6-3 「加筆・修正すること」) is of what the AI made.
 _FIXED_BY_AI = re.compile(r"(?<![a-z])((?:ai|gpt|chatgpt|ボット)(?:で|に))(?:手直し|書き直|直し|直さ|修正|リライト)")
@@ -310,7 +314,7 @@ def analyse(question: str, synonyms: Synonyms, known: AbstractSet[str] | None = 
     concepts: list[dict[str, float]] = []
     plain = _YES_OR_NO.sub("、", _VERDICT.sub("、", verbs_of_a_service(without_contractions(persons_documents(question)))))
     plain = _TASKED_BY.sub("", _KIND_OF_THING.sub("", _NANDESU.sub("の", plain)))
-    plain = _HEARSAY_TRUE.sub("", _SERVICE_PLACE.sub("", plain))
+    plain = _SAYS_WHAT.sub("", _HEARSAY_TRUE.sub("", _SERVICE_PLACE.sub("", plain)))
     plain = _FIXED_BY_AI.sub(r"\1校正", plain)
     situation, ask = _situation_and_ask(plain)
     segments = synonyms.segments(situation, known or frozenset()) if situation else []

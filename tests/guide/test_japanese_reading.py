@@ -209,3 +209,16 @@ def test_a_device_of_ones_own_asks_for_the_devices_the_rules_name(guide, intents
     question = "自分のスマホでChatGPT使って業務メールの下書き作るのは？"
     assert "device" in asked(intents, normalize(question))
     assert guide.search(question)[0].section.id == "2章1-2"
+
+
+def test_what_the_rules_say_is_no_label_on_a_text(guide, intents):
+    # 「なんて書いてあった」「どうしろって書いてある」 ask what the rules say; 「AIで作ったって書いておく」 is 2章6-5's 明記.
+    for question in ("個人情報の入力についてはなんて書いてあったっけ", "ログの保存期間はどうしろって書いてある?"):
+        assert "明記" not in _weights(guide, question)
+        assert "output" not in asked(intents, normalize(question))
+    assert "明記" in _weights(guide, "AIで作ったって書いておくべき?")
+
+
+def test_an_answer_not_as_expected_is_one_in_doubt(guide):
+    assert guide.search("チャットボットから期待した答えが出ないときはどうする?", 1)[0].section.id != "2章6-5"
+    assert "疑義" in _weights(guide, "ChatGPTから思った答えが返ってこない")
