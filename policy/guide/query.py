@@ -32,7 +32,8 @@ _END = "?？。.!！ 、,"
 # The subject a question puts before って/とは; what follows may be any wording of the question.
 _TOPIC = re.compile(r"([^、。?？!！]+?)(?:って|とは|の特徴)")
 # 「生成系AIの定義って何?」「パブリシティ権の意味とは」: the subject is what comes before の定義/の意味.
-_TOPIC_FRAME = re.compile(r"(?:の|って)(?:定義|意味)$")
+# 「用語解説の「機密性2」の説明って」: the glossary named as the place, and の説明, frame the term too.
+_TOPIC_FRAME = re.compile(r"(?:の|って)(?:定義|意味|説明)$|^(?:用語解説|用語集)の")
 
 
 # The rules name themselves 本ガイドライン (1章1-1, 1章3, 5章 …), 本ルール (4章) and, on the cover,
@@ -409,7 +410,8 @@ def _topic(whole: str, synonyms: Synonyms) -> str:
     match = _TOPIC.match(whole)
     if match is None:
         return _english_topic(whole, synonyms) if whole.isascii() else ""
-    topic = _TOPIC_FRAME.sub("", match.group(1))
+    # 「「…ガイドライン」ってどういうもの?」: a name in quotes is the name.
+    topic = _TOPIC_FRAME.sub("", match.group(1)).strip("「」『』\"“”")
     target = synonyms.replacements.get(topic, "")
     return target or topic
 

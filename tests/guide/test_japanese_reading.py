@@ -222,3 +222,16 @@ def test_what_the_rules_say_is_no_label_on_a_text(guide, intents):
 def test_an_answer_not_as_expected_is_one_in_doubt(guide):
     assert guide.search("チャットボットから期待した答えが出ないときはどうする?", 1)[0].section.id != "2章6-5"
     assert "疑義" in _weights(guide, "ChatGPTから思った答えが返ってこない")
+
+
+def test_who_made_a_document_named_in_quotes_asks_for_its_glossary_entry(guide, intents):
+    question = "「地方公共団体における情報セキュリティポリシーに関するガイドライン」って誰が作ったもの?"
+    assert "definition" in asked(intents, normalize(question)) and "output" not in asked(intents, normalize(question))
+    assert guide.search(question, 1)[0].section.id == "用語(※3)"
+    assert "output" in asked(intents, normalize("AIが作った画像を使っていい?"))
+
+
+def test_the_glossary_named_as_the_place_frames_the_term(guide, intents):
+    question = normalize("用語解説の「パブリシティ権」の説明ってどこ?")
+    assert guide.index.read(question).topic == "パブリシティ権"
+    assert "definition" in asked(intents, question)
