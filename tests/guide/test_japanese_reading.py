@@ -235,3 +235,8 @@ def test_the_glossary_named_as_the_place_frames_the_term(guide, intents):
     question = normalize("用語解説の「パブリシティ権」の説明ってどこ?")
     assert guide.index.read(question).topic == "パブリシティ権"
     assert "definition" in asked(intents, question)
+
+
+def test_a_services_uses_are_its_list_of_uses(guide):
+    assert "活用方法" in _weights(guide, "ChatGPTはどんな用途に向いてる?")
+    assert "目的外利用" in _weights(guide, "入力された内容を用途外に使う")
