@@ -497,3 +497,19 @@ def test_where_the_chatbot_is_put_names_the_service_only(synonyms, question: str
 @pytest.mark.parametrize(("question", "term"), [("the bot took ages to answer", "回答速度"), ("it gave an old fee table", "最新")])
 def test_slow_and_old_answers_are_the_chatbots_known_issues(synonyms, question: str, term: str) -> None:
     assert term in analyse(question, synonyms).weights
+
+
+def test_a_phone_of_ones_own_is_a_device(guide, intents, synonyms) -> None:
+    question = "may i run chatgpt on my own phone for work?"
+    weights = analyse(question, synonyms).weights
+    assert "端末" in weights and "連絡先" not in weights
+    assert "device" in asked(intents, question)
+    assert "連絡先" in analyse("a resident's phone number", synonyms).weights
+
+
+def test_temporary_workers_are_staff_the_rules_cover(synonyms) -> None:
+    assert "対象範囲" in analyse("are temporary workers covered?", synonyms).weights
+
+
+def test_what_one_cannot_do_asks_what_is_prohibited(intents) -> None:
+    assert "permission" in asked(intents, without_contractions("what can't we paste into the ai?"))
