@@ -244,10 +244,16 @@ _WHY_NOT = re.compile(r"\bwhy(?: or why)?(?= not\b| (?:[a-z]+ ){1,2}not\b)")
 _HOLDS = re.compile(r"\b((?:restriction|limit|limitation|condition|requirement|prohibition|precaution|control)s?) appl(?:y|ies|ied) to\b")
 
 
+# "an event name", "the file name", "project names": the name of a thing is no person's name (氏名, 個人情報); read as a
+# word of no section (moniker: "naming" would inflect back to name).
+_THING_NAME = re.compile(r"\b(event|project|product|file|folder|program|programme|campaign|service|team|document|course|booth|festival|mascot) names?\b")
+
+
 def without_contractions(question: str) -> str:
     """``question`` (normalised) without the endings of the contractions I'm, I'd: i'm an alt -> i an alt;
     a negation written out: hasn't -> has not, won't -> will not, can't -> can not."""
     question = _NEGATION.sub(lambda m: ("will" if m.group(1) else "can" if m.group(2) else m.group(3)) + " not", question)
+    question = _THING_NAME.sub(r"\1 moniker", question)
     return _HOLDS.sub(r"\1 for", _WHY_NOT.sub("", _CONTRACTION.sub("", question)))
 
 

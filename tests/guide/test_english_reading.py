@@ -513,3 +513,16 @@ def test_temporary_workers_are_staff_the_rules_cover(synonyms) -> None:
 
 def test_what_one_cannot_do_asks_what_is_prohibited(intents) -> None:
     assert "permission" in asked(intents, without_contractions("what can't we paste into the ai?"))
+
+
+def test_the_name_of_a_thing_is_no_persons_name(synonyms) -> None:
+    assert "氏名" not in analyse(without_contractions("can ai suggest an event name?"), synonyms).weights
+    assert "氏名" in analyse(without_contractions("can i enter a resident's name?"), synonyms).weights
+
+
+@pytest.mark.parametrize(
+    ("question", "term"),
+    [("can i feed the ai our budget?", "入力"), ("ask it for ideas", "アイデア出し"), ("a staff evaluation", "職員情報")],
+)
+def test_everyday_english_words_read_as_the_rules_words(synonyms, question: str, term: str) -> None:
+    assert term in analyse(question, synonyms).weights
