@@ -494,7 +494,7 @@ def test_where_the_chatbot_is_put_names_the_service_only(synonyms, question: str
     assert "生成ai総合案内チャットボット" in weights and "ホームページ" not in weights
 
 
-@pytest.mark.parametrize(("question", "term"), [("the bot took ages to answer", "回答速度"), ("it gave an old fee table", "最新")])
+@pytest.mark.parametrize(("question", "term"), [("the bot took ages to answer", "回答速度"), ("how long does it take to reply?", "回答速度"), ("it gave an old fee table", "最新")])
 def test_slow_and_old_answers_are_the_chatbots_known_issues(synonyms, question: str, term: str) -> None:
     assert term in analyse(question, synonyms).weights
 
