@@ -40,7 +40,8 @@ _TOPIC = re.compile(r"([^、。?？!！]+?)(?:って(?!(?:いう|言う|ゆう)(
 # What puts a name after it: 「…っていう」「…という」「ルールでいう」 (as it is called) and an opening quote.
 _NAMED_AS = re.compile(r"(?:って|と|で)(?:いう|言う|ゆう)|[「『\"“]")
 # 「生成系AIの定義って何?」「パブリシティ権の意味とは」: the subject is what comes before の定義/の意味.
-_TOPIC_FRAME = re.compile(r"(?:の|って)(?:定義|意味)$")
+# 「用語解説の「機密性2」の説明って」: the glossary named as the place, and の説明, frame the term too.
+_TOPIC_FRAME = re.compile(r"(?:の|って)(?:定義|意味|説明)$|^(?:用語解説|用語集)の")
 
 
 # The rules name themselves 本ガイドライン (1章1-1, 1章3, 5章 …), 本ルール (4章) and, on the cover,
@@ -180,6 +181,8 @@ _TASKED_BY = re.compile(
 # asks nothing about the homepage (2章2-2(1) 学習する「公式ホームページの情報」, 2章7-2(1) its place on the page).
 _SERVICE_PLACE = re.compile(
     r"(?:(?:松戸)?市の?)?(?:hp|ホームページ|公式サイト|webサイト)の(?=(?:ai|案内|総合案内)?(?:チャットボット|ボット))"
+    # "the HP chatbot", "the city website's AI chatbot", "the homepage bot".
+    r"|\b(?:hp|homepage|home page|website|web site|web)(?:['’]s)? (?=(?:ai )?(?:guide )?(?:chat ?bot|bot)\b)"
 )
 
 
@@ -187,6 +190,10 @@ _SERVICE_PLACE = re.compile(
 # 正確 of an answer the AI gave (6-1 「正確で信頼できる情報源」).
 _HEARSAY_TRUE = re.compile(r"(?:(?<=けど)|(?<=けれど)|(?<=が)|(?<=、))、?本当(?:に|のところ)?(?:です|なの|なん|でしょう|か|ですか|\?|？|。|!|！)*$")
 
+
+# 「どうしろって書いてある?」「…についてはなんて書いてあったっけ」: what the rules say frames the question; its 書いて is no
+# 明記 of a text (2章6-5 「生成AIを利用した旨を明記」), which 「AIで作ったって書いておく」 is.
+_SAYS_WHAT = re.compile(r"(?:(?<=なん)|(?<=何)|(?<=どう)|(?<=しろ)|(?<=せよ)|(?<=すれば)|(?<=したら))っ?て(?:書いて|かいて|書かれて)(?:あ|い)[ぁ-ゖ]*")
 
 # 「チャットGPTで手直ししていい?」「AIに書き直させたい」: an AI doing the fix proofreads the staff's text, 2章2-1(2) ④
 # 「文章の校正」; the fix the rules ask of the staff (6-1 「修正の上」, 6-3 「加筆・修正すること」) is of what the AI made.
@@ -240,11 +247,28 @@ OWN_DOCUMENT = "資料"
 _WRITTEN_ARTICLE = re.compile(r"(?:記事|原稿)(?=を(?:(?:ai|gpt|chatgpt|ボット)(?:に|で))?(?:書|作|執筆))")
 
 
+# "Why can't staff sign up on their own?", "is it allowed? why or why not?": a why of a rule's no asks the reason the
+# rule gives where it is stated (2章4's 解説 for asking one's 所属長), not 1章3's 目的 of the rules as a whole (the
+# vocabulary's why); the risk intent reads the why from the question itself.
+_WHY_NOT = re.compile(r"\bwhy(?: or why)?(?= not\b| (?:[a-z]+ ){1,2}not\b)")
+
+
+# "What restrictions apply to level 2 data?", "which limits applied to it": a restriction applies (holds); only a
+# person applies for something (申請, 2章7-1(2)). (Scope, "do the rules apply to teachers", is the vocabulary's 対象.)
+_HOLDS = re.compile(r"\b((?:restriction|limit|limitation|condition|requirement|prohibition|precaution|control)s?) appl(?:y|ies|ied) to\b")
+
+
+# "an event name", "the file name", "project names": the name of a thing is no person's name (氏名, 個人情報); read as a
+# word of no section (moniker: "naming" would inflect back to name).
+_THING_NAME = re.compile(r"\b(event|project|product|file|folder|program|programme|campaign|service|team|document|course|booth|festival|mascot) names?\b")
+
+
 def without_contractions(question: str) -> str:
     """``question`` (normalised) without the endings of the contractions I'm, I'd: i'm an alt -> i an alt;
     a negation written out: hasn't -> has not, won't -> will not, can't -> can not."""
     question = _NEGATION.sub(lambda m: ("will" if m.group(1) else "can" if m.group(2) else m.group(3)) + " not", question)
-    return _CONTRACTION.sub("", question)
+    question = _THING_NAME.sub(r"\1 moniker", question)
+    return _HOLDS.sub(r"\1 for", _WHY_NOT.sub("", _CONTRACTION.sub("", question)))
 
 
 # 「子育て支援課です。」「広報課。」: who is asking, not what about (課 would match every procedure).
@@ -311,7 +335,7 @@ def analyse(question: str, synonyms: Synonyms, known: AbstractSet[str] | None = 
     concepts: list[dict[str, float]] = []
     plain = _YES_OR_NO.sub("、", _VERDICT.sub("、", verbs_of_a_service(without_contractions(persons_documents(question)))))
     plain = _TASKED_BY.sub("", _KIND_OF_THING.sub("", _NANDESU.sub("の", plain)))
-    plain = _HEARSAY_TRUE.sub("", _SERVICE_PLACE.sub("", plain))
+    plain = _SAYS_WHAT.sub("", _HEARSAY_TRUE.sub("", _SERVICE_PLACE.sub("", plain)))
     plain = _WRITTEN_ARTICLE.sub(OWN_DOCUMENT, _FIXED_BY_AI.sub(r"\1校正", plain))
     situation, ask = situation_and_ask(plain)
     segments = synonyms.segments(situation, known or frozenset()) if situation else []
@@ -412,7 +436,8 @@ def _topic(whole: str, synonyms: Synonyms) -> str:
         return _english_topic(whole, synonyms) if whole.isascii() else ""
     # 「参考にしたっていう日本ディープラーニング協会って」「ルールでいう権利侵害って」「総務省の『…ガイドライン』って」「講座で「生成AIとは」」:
     # what qualifies or quotes the name before って/とは (as it is called, whose it is) is not the name asked about.
-    topic = _TOPIC_FRAME.sub("", _NAMED_AS.split(match.group(1))[-1]).strip("」』\"”")
+    # 「「…ガイドライン」ってどういうもの?」: a name in quotes is the name.
+    topic = _TOPIC_FRAME.sub("", _NAMED_AS.split(match.group(1))[-1]).strip("「」『』\"“”")
     target = synonyms.replacements.get(topic, "")
     return target or _in_rules_words(topic, synonyms)
 

@@ -143,6 +143,8 @@ def _inflections(last: str) -> set[str]:
         lasts |= {last + "s", stem + "es", stem + "ed", stem + "ing"}
         if last.endswith("y") and last[-2] not in "aeiou":  # reply: replies, replied
             lasts |= {last[:-1] + "ies", last[:-1] + "ied"}
+    elif len(last) > 1 and last.isalpha():  # a short noun's plural too: pcs, logs, uses, urls
+        lasts.add(last + "s")
     return lasts
 
 

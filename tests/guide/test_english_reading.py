@@ -42,7 +42,7 @@ def test_applying_to_start_is_an_application(synonyms) -> None:
 
 
 def test_a_phrasal_verb_matches_with_its_verb_inflected(synonyms) -> None:
-    assert "申請" in analyse("we signed up for it", synonyms).weights
+    assert "アカウント" in analyse("we signed up for it", synonyms).weights
 
 
 @pytest.mark.parametrize(
@@ -427,3 +427,102 @@ def test_the_vocabulary_trie_matches_as_the_longest_first_alternation(synonyms) 
         text = "".join(rng.choice(separators) + rng.choice(pieces) for _ in range(rng.randint(1, 4)))
         expected = [(m.start(), m.group(0)) for m in alternation.finditer(text)]
         assert [(m.start(), m.group(0)) for m in synonyms._pattern.finditer(text)] == expected
+
+
+@pytest.mark.parametrize(("question", "term"), [("do the laptops and pcs count?", "パソコン"), ("where are the logs kept?", "ログ")])
+def test_a_short_nouns_plural_is_the_word(synonyms, question: str, term: str) -> None:
+    assert term in analyse(question, synonyms).weights
+
+
+@pytest.mark.parametrize("question", ["why can't i paste it?", "may i paste it? why or why not?", "why is it not allowed to paste it?"])
+def test_why_a_rule_says_no_is_not_the_purpose_of_the_rules(synonyms, question: str) -> None:
+    assert "目的" not in analyse(without_contractions(question), synonyms).weights
+
+
+def test_why_we_have_rules_is_their_purpose(synonyms) -> None:
+    assert "目的" in analyse("why do we have these rules?", synonyms).weights
+
+
+@pytest.mark.parametrize(
+    "question", ["can we open a chatgpt account on our own?", "is it ok to try a new ai tool without asking for permission?"]
+)
+def test_using_a_service_on_ones_own_is_use_without_approval(synonyms, question: str) -> None:
+    assert {"承認", "外部サービス"} <= analyse(question, synonyms).weights.keys()
+
+
+def test_signing_up_is_creating_an_account(synonyms) -> None:
+    weights = analyse("which address do i sign up with?", synonyms).weights
+    assert "アカウント" in weights and "申請" not in weights
+
+
+def test_restrictions_that_apply_are_no_application(intents, synonyms) -> None:
+    question = "which restrictions apply to personal data?"
+    assert "申請" not in analyse(without_contractions(question), synonyms).weights
+    assert "procedure" not in asked(intents, question)
+
+
+def test_handling_restrictions_are_the_tables_column(intents, synonyms) -> None:
+    question = "what are the handling rules for level 3 data?"
+    assert "取扱制限" in analyse(question, synonyms).weights
+    assert "table" in asked(intents, question)
+
+
+def test_an_article_of_a_law_is_no_written_work(synonyms) -> None:
+    weights = analyse("the ai cited an article of the law", synonyms).weights
+    assert "法令" in weights and "著作物" not in weights
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "residents type questions into the chatbot; for what purposes may the city use them?",
+        "will the city use residents' questions to the chatbot?",
+    ],
+)
+def test_what_the_city_may_use_residents_inputs_for_is_their_listed_purposes(guide, intents, question: str) -> None:
+    assert {"provider", "purpose"} <= asked(intents, question)
+    assert guide.search(question, 1)[0].section.id == "3章1-3(1)"
+
+
+def test_a_contractors_other_purposes_are_its_contract(intents) -> None:
+    assert "purpose" not in asked(intents, "will the vendor use the chatbot logs for other purposes?")
+
+
+@pytest.mark.parametrize("question", ["does the website chatbot keep logs?", "the homepage's ai chatbot is down"])
+def test_where_the_chatbot_is_put_names_the_service_only(synonyms, question: str) -> None:
+    weights = analyse(question, synonyms).weights
+    assert "生成ai総合案内チャットボット" in weights and "ホームページ" not in weights
+
+
+@pytest.mark.parametrize(("question", "term"), [("the bot took ages to answer", "回答速度"), ("how long does it take to reply?", "回答速度"), ("it gave an old fee table", "最新")])
+def test_slow_and_old_answers_are_the_chatbots_known_issues(synonyms, question: str, term: str) -> None:
+    assert term in analyse(question, synonyms).weights
+
+
+def test_a_phone_of_ones_own_is_a_device(guide, intents, synonyms) -> None:
+    question = "may i run chatgpt on my own phone for work?"
+    weights = analyse(question, synonyms).weights
+    assert "端末" in weights and "連絡先" not in weights
+    assert "device" in asked(intents, question)
+    assert "連絡先" in analyse("a resident's phone number", synonyms).weights
+
+
+def test_temporary_workers_are_staff_the_rules_cover(synonyms) -> None:
+    assert "対象範囲" in analyse("are temporary workers covered?", synonyms).weights
+
+
+def test_what_one_cannot_do_asks_what_is_prohibited(intents) -> None:
+    assert "permission" in asked(intents, without_contractions("what can't we paste into the ai?"))
+
+
+def test_the_name_of_a_thing_is_no_persons_name(synonyms) -> None:
+    assert "氏名" not in analyse(without_contractions("can ai suggest an event name?"), synonyms).weights
+    assert "氏名" in analyse(without_contractions("can i enter a resident's name?"), synonyms).weights
+
+
+@pytest.mark.parametrize(
+    ("question", "term"),
+    [("can i feed the ai our budget?", "入力"), ("ask it for ideas", "アイデア出し"), ("a staff evaluation", "職員情報")],
+)
+def test_everyday_english_words_read_as_the_rules_words(synonyms, question: str, term: str) -> None:
+    assert term in analyse(question, synonyms).weights

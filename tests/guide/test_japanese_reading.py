@@ -359,3 +359,34 @@ def test_a_work_protected_or_copied_by_others_is_6_3s(guide):
     weights = _weights(guide, "GPTで作ったポスターの文言、うちの著作物として保護されるの?他市にパクリされたら嫌だ")
     assert {"発生", "模倣"} <= weights.keys() and "類似" not in weights
     assert guide.search("GPTで作ったポスターの文言、うちの著作物として保護されるの?他市にパクリされたら嫌だ")[0].section.id == "2章6-3"
+
+
+def test_what_the_rules_say_is_no_label_on_a_text(guide, intents):
+    # 「なんて書いてあった」「どうしろって書いてある」 ask what the rules say; 「AIで作ったって書いておく」 is 2章6-5's 明記.
+    for question in ("個人情報の入力についてはなんて書いてあったっけ", "ログの保存期間はどうしろって書いてある?"):
+        assert "明記" not in _weights(guide, question)
+        assert "output" not in asked(intents, normalize(question))
+    assert "明記" in _weights(guide, "AIで作ったって書いておくべき?")
+
+
+def test_an_answer_not_as_expected_is_one_in_doubt(guide):
+    assert guide.search("チャットボットから期待した答えが出ないときはどうする?", 1)[0].section.id != "2章6-5"
+    assert "疑義" in _weights(guide, "ChatGPTから思った答えが返ってこない")
+
+
+def test_who_made_a_document_named_in_quotes_asks_for_its_glossary_entry(guide, intents):
+    question = "「地方公共団体における情報セキュリティポリシーに関するガイドライン」って誰が作ったもの?"
+    assert "definition" in asked(intents, normalize(question)) and "output" not in asked(intents, normalize(question))
+    assert guide.search(question, 1)[0].section.id == "用語(※3)"
+    assert "output" in asked(intents, normalize("AIが作った画像を使っていい?"))
+
+
+def test_the_glossary_named_as_the_place_frames_the_term(guide, intents):
+    question = normalize("用語解説の「パブリシティ権」の説明ってどこ?")
+    assert guide.index.read(question).topic == "パブリシティ権"
+    assert "definition" in asked(intents, question)
+
+
+def test_a_services_uses_are_its_list_of_uses(guide):
+    assert "活用方法" in _weights(guide, "ChatGPTはどんな用途に向いてる?")
+    assert "目的外利用" in _weights(guide, "入力された内容を用途外に使う")
