@@ -156,10 +156,18 @@ def test_extra_questions_do_not_regress(guide):
         # Written blind (staff who never read the rules, describing their task), unseen for round 12: 0.680 / 0.840
         # at 6dea490, 0.760 / 0.880 at 7155392. A development set of round 13: 0.960 / 0.980.
         (HOLDOUT_11, 100, (0.93, 0.95)),
+        # Written blind after round 12 with holdout-15/-16 (see below), unseen for round 13: at 7155392 / after round 13
+        # (e71e786), then development sets of round 14. Staff describing a work situation: 0.770 / 0.910, 0.800 / 0.930;
+        # 0.930 / 1.000 after round 14.
+        (HOLDOUT_12, 100, (0.90, 0.97)),
+        # Short questions, 所属長, the chatbot's operators: 0.910 / 0.970, 0.910 / 0.970; 0.970 / 1.000 after round 14.
+        (HOLDOUT_13, 100, (0.94, 0.97)),
+        # Worries, comparisons, forms, the rules' history: 0.860 / 0.960, 0.880 / 0.960; 0.980 / 1.000 after round 14.
+        (HOLDOUT_14, 100, (0.95, 0.97)),
     ],
     ids=[
         "holdout-2", "holdout-3", "probe-4", "probe-7", "probe-8", "holdout-4", "probe-9", "probe-10", "holdout-7",
-        "probe-11", "holdout-8", "holdout-9", "holdout-10", "holdout-11",
+        "probe-11", "holdout-8", "holdout-9", "holdout-10", "holdout-11", "holdout-12", "holdout-13", "holdout-14",
     ],
 )
 def test_development_questions(guide, tree, path, least, floors):
@@ -181,7 +189,7 @@ def test_development_questions(guide, tree, path, least, floors):
         # 1a07a29, 0.860 / 0.930 at the fifth round's end (35ffa4b), 0.870 / 0.930 at the sixth's (877e9dc).
         # Rounds 7-11 (this afternoon's): 0.930 / 0.980 at ecef527, 0.950 / 0.990 at 6a4ed8f; developers saw
         # these aggregates (pytest prints them) and, once, a line by accident: an upper estimate now.
-        # 0.960 / 1.000 after round 13 (e71e786).
+        # 0.960 / 1.000 after rounds 13 and 14 (e71e786, 99aa99d).
         (HOLDOUT_5, (0.93, 0.97), (0.960, 1.000)),
         # Written from the guideline and sections.md alone, after the fourth round had started;
         # scored as aggregates: 0.780 / 0.910 with the ranking of ea7837b, 0.800 / 0.900 at the
@@ -189,38 +197,28 @@ def test_development_questions(guide, tree, path, least, floors):
         # the sixth's (877e9dc): that round's gains on its development sets did not carry over.
         # Rounds 7-11: 0.850 / 0.950 at ecef527, 0.860 / 0.970 at a38c4bb, 0.860 / 0.960 at 6a4ed8f (the same
         # caveat as holdout-5). 0.890 / 0.980 after round 13 (e71e786), whose developers each saw one of its
-        # lines in a grep's output (h6-004, h6-088).
-        (HOLDOUT_6, (0.86, 0.95), (0.890, 0.980)),
-        # Five sets of 100 written blind after round 12, each by an engineer reading only the guideline and
-        # sections.md, with a different cast of askers (about 12 % in English); scored once, as aggregates,
-        # at 7155392, before anyone working on the ranking could read them. Together (500 questions):
-        # 0.842 / 0.948; Japanese 0.854 / 0.955, English 0.750 / 0.893. After round 13 (e71e786): 0.854 / 0.952.
-        # Staff of many departments describing a situation from their work and its data: 0.800 / 0.930 at e71e786.
-        (HOLDOUT_12, (0.77, 0.90), (0.800, 0.930)),
-        # New hires, 所属長, DX推進課 and the chatbot's operators (第3章), short one-line questions: 0.910 / 0.970.
-        (HOLDOUT_13, (0.88, 0.94), (0.910, 0.970)),
-        # Worries about what happened or may go wrong, the two services compared, the forms, the rules' history:
-        # 0.880 / 0.960 at e71e786.
-        (HOLDOUT_14, (0.85, 0.93), (0.880, 0.960)),
-        # Typed in a hurry: half a task and its data (may it go in?), half procedure, forms, words, the provider:
-        # 0.790 / 0.920 at e71e786.
-        (HOLDOUT_15, (0.76, 0.89), (0.790, 0.920)),
-        # A help desk's month: context in several sentences, two questions at once, half-remembered phrases:
-        # 0.890 / 0.980 at e71e786.
-        (HOLDOUT_16, (0.86, 0.95), (0.890, 0.980)),
-        # Three more sets of 100 written blind after round 13, scored once as aggregates at 7155392 and at e71e786
-        # (round 13 merged): together 0.810 / 0.947 and 0.827 / 0.947; Japanese 0.838 / 0.958, English 0.743 / 0.857.
-        # Everyday questions like the issue's own (マイナンバーは入力していい?), a third with a task and its data.
-        (HOLDOUT_17, (0.70, 0.90), (0.730, 0.930)),
-        # Staff of eleven departments: the material at hand (whose, public yet, who wrote it, under what terms).
-        (HOLDOUT_18, (0.80, 0.91), (0.830, 0.940)),
-        # Readers of long ago half-quoting the rules' terms; the operator's duties, forms, the rules themselves.
-        (HOLDOUT_19, (0.89, 0.94), (0.920, 0.970)),
+        # lines in a grep's output (h6-004, h6-088); 0.920 / 0.990 after round 14 (99aa99d).
+        (HOLDOUT_6, (0.89, 0.96), (0.920, 0.990)),
+        # Sets of 100 written blind after rounds 12 and 13, each by an engineer reading only the guideline and
+        # sections.md, with a different cast of askers (about 12 % in English); scored as aggregates only, never read by
+        # anyone changing the ranking. holdout-15 and -16 at 7155392 (start of the session) / after round 13 (e71e786) /
+        # after round 14 (99aa99d); holdout-17 to -19, written after round 13, at 7155392 / e71e786 / 99aa99d.
+        # The five together (500 questions): 0.820 / 0.948, 0.832 / 0.948, 0.856 / 0.962.
+        # Typed in a hurry: half a task and its data (may it go in?), half procedure, forms, words, the provider.
+        (HOLDOUT_15, (0.78, 0.90), (0.810, 0.930)),
+        # A help desk's month: context in several sentences, two questions at once, half-remembered phrases.
+        (HOLDOUT_16, (0.88, 0.96), (0.910, 0.990)),
+        # Everyday questions like the issue's own (マイナンバーは入力していい?), a third with a task and its data:
+        # 0.690 / 0.940, 0.730 / 0.930, 0.790 / 0.960.
+        (HOLDOUT_17, (0.76, 0.93), (0.790, 0.960)),
+        # Staff of eleven departments, the material at hand (whose, public yet, who wrote it, under what terms):
+        # 0.810 / 0.930, 0.830 / 0.940, 0.840 / 0.950.
+        (HOLDOUT_18, (0.81, 0.92), (0.840, 0.950)),
+        # Readers of long ago half-quoting the rules' terms; the operator's duties, forms, the rules themselves:
+        # 0.930 / 0.970, 0.920 / 0.970, 0.930 / 0.980.
+        (HOLDOUT_19, (0.90, 0.95), (0.930, 0.980)),
     ],
-    ids=[
-        "holdout-5", "holdout-6", "holdout-12", "holdout-13", "holdout-14", "holdout-15", "holdout-16", "holdout-17",
-        "holdout-18", "holdout-19",
-    ],
+    ids=["holdout-5", "holdout-6", "holdout-15", "holdout-16", "holdout-17", "holdout-18", "holdout-19"],
 )
 def test_unseen_questions(guide, tree, path, floors, measured):
     """Questions written from the guideline alone by other engineers, which nobody working on the
