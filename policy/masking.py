@@ -86,6 +86,8 @@ def _whole_token(text: str, start: int, end: int) -> tuple[int, int]:
     number = any(_is_digit(c) for c in text[start:end])
     while start > 0 and (
         _alnum(text[start - 1])
+        # A kanji numeral glued to a number is one of its digits (screening reads 〇00 as 000).
+        or (number and _is_digit(text[start - 1]))
         or (start > 1 and _invisible(text[start - 1]) and _alnum(text[start - 2]))
         or (number and start > 1 and text[start - 1] in _NUMBER_SEPARATORS and _is_digit(text[start - 2]))
     ):
@@ -93,6 +95,7 @@ def _whole_token(text: str, start: int, end: int) -> tuple[int, int]:
         number = number or _is_digit(text[start])
     while end < len(text) and (
         _alnum(text[end])
+        or (number and _is_digit(text[end]))
         or (end + 1 < len(text) and _invisible(text[end]) and _alnum(text[end + 1]))
         or (number and end + 1 < len(text) and text[end] in _NUMBER_SEPARATORS and _is_digit(text[end + 1]))
     ):

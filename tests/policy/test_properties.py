@@ -49,7 +49,9 @@ def test_masking_removes_every_maskable_finding(text: str) -> None:
 @given(texts)
 # Found by hypothesis: the masked address left 「パスワード ********:0」, read as a password; a card
 # number glued to digits was found only once they were masked; masking a name took the digit glued
-# to it and left the rest of its number (across a zero-width space too) as a new number.
+# to it and left the rest of its number (across a zero-width space too) as a new number; a staff
+# number's mask stopped at a kanji numeral glued to it (〇00 was left, read as 000 beside 職員番号).
+@example("職員番号000A0000000000〇00職員番号")
 @example("パスワード 一市一0丁目0番:0")
 @example("パスワード 一市一0丁目0番:000")
 @example("00000000000\u200bAA00000000AA")
