@@ -177,6 +177,7 @@ class GuideIndex:
         self.tree = tree
         self.synonyms = synonyms
         self.intents = load_intents() if intents is None else intents
+        self._boosts = {i.name: i.boost for i in self.intents if i.boost != 1.0}
         self.leaves = tree.leaves()
         self._texts = [normalize(leaf.plain_text()) for leaf in self.leaves]
         self._titles = [normalize(leaf.title or "") for leaf in self.leaves]
@@ -397,6 +398,7 @@ class GuideIndex:
             if answered:
                 # 「職員も使えるの？申請いる？」: 7-2(1) 「利用申請等は不要。」 is both the rule and the procedure.
                 score *= 1 + INTENT_BOOST * (1 + MORE_INTENTS_BOOST * (answered - 1))
+                score *= max(self._boosts.get(name, 1.0) for name in wanted & self._roles[i])
             # Once something has gone wrong (incident), what to do first is no step of starting to use a service.
             if self._first_step[i] and "procedure" in wanted and "incident" not in wanted and _FIRST_STEP.search(question):
                 score *= 1 + FIRST_STEP_BOOST

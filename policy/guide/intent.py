@@ -35,6 +35,9 @@ class Intent:
     # Intents of which the question must show one too for ``terms`` to be read (none: always): 「確認しなきゃダメ?」
     # is about the check of 2章6-1 (照合, 裏付け) when it asks about what came out (output), not about 利用規約.
     terms_with: frozenset[str] = frozenset()
+    # How much more again a section giving this kind of answer counts, for a question showing it (1: no more than any
+    # other intent's): once something has gone wrong (incident), only the rules for that case say what to do now.
+    boost: float = 1.0
 
     def tells(self, wanted: frozenset[str]) -> bool:
         """Whether a question showing the intents ``wanted`` (this one among them) is about ``terms``."""
@@ -65,7 +68,7 @@ def load_intents(path: Path = INTENTS_PATH) -> tuple[Intent, ...]:
     for item in require(data, "intents", list):
         if not isinstance(item, Node):
             raise RuleDataError(f"{data.where('intents')}: intents の要素はマッピングにしてください: {item!r}")
-        unknown = set(item) - {"name", "question", "text", "heading", "elsewhere", "replaces", "terms", "terms_with"}
+        unknown = set(item) - {"name", "question", "text", "heading", "elsewhere", "replaces", "terms", "terms_with", "boost"}
         if unknown:
             raise RuleDataError(f"{item.where()}: 不明な項目があります: {', '.join(map(str, sorted(unknown)))}")
         question, text, heading, elsewhere = (
@@ -77,7 +80,10 @@ def load_intents(path: Path = INTENTS_PATH) -> tuple[Intent, ...]:
         terms = tuple(string_list(item, "terms"))
         terms_with = frozenset(string_list(item, "terms_with"))
         name = require(item, "name", str)
-        out.append(Intent(name, question, text, heading, elsewhere, replaces, terms, terms_with))
+        boost = item.get("boost", 1.0)
+        if isinstance(boost, bool) or not isinstance(boost, int | float) or not 1 <= boost <= 5:
+            raise RuleDataError(f"{item.where('boost')}: boost は 1 以上 5 以下の数にしてください: {boost!r}")
+        out.append(Intent(name, question, text, heading, elsewhere, replaces, terms, terms_with, float(boost)))
     names = {i.name for i in out}
     for intent in out:
         for key, named in (("replaces", intent.replaces), ("terms_with", intent.terms_with)):

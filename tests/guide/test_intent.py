@@ -524,3 +524,27 @@ def test_starting_to_say_something_is_no_output(intents):
     # 言い出したり (starts saying) is not 出した (what the AI put out); 「AIが出してきた数字」 still is.
     assert "output" not in asked(intents, normalize("AIって悪いことに使われたり、変なこと言い出したりするって聞くけど本当?"))
     assert "output" in asked(intents, normalize("AIが出してきた数字"))
+
+
+def test_a_boost_is_a_number_from_1_to_5(tmp_path):
+    path = tmp_path / "intents.yaml"
+    for bad in ("0.5", "9", "'x'", "true"):
+        path.write_text(f"intents:\n  - name: x\n    question: ['a']\n    text: ['a']\n    boost: {bad}\n", encoding="utf-8")
+        with pytest.raises(RuleDataError, match="boost は 1 以上 5 以下"):
+            load_intents(path)
+    path.write_text("intents:\n  - name: x\n    question: ['a']\n    text: ['a']\n    boost: 2\n", encoding="utf-8")
+    assert load_intents(path)[0].boost == 2.0
+
+
+def test_something_already_gone_wrong_is_answered_by_what_to_do_then(guide):
+    # However much the question says about the data (the rule on entering it, the provider's leak check), what the
+    # asker must do now is in the sections for a problem that has arisen.
+    for question in (
+        "I accidentally pasted a resident's address into ChatGPT. What now?",
+        "AIに職員の給与データを貼ってしまった…",
+        "うっかりAIに住民の住所を入れてしまいました",
+    ):
+        assert guide.search(question)[0].section.id == "2章7-1(6)", question
+    assert guide.search("I think I entered a citizen's phone number into the chatbot by mistake.")[0].section.id == "2章7-2(3)"
+    # Before the fact, the rule on entering it answers.
+    assert guide.search("住民の住所をChatGPTに入れてもいい?")[0].section.id == "2章5-1(1)"
