@@ -18,7 +18,8 @@ import re
 from collections.abc import Iterable
 
 
-def _trie(words: Iterable[str]) -> dict:
+def trie(words: Iterable[str]) -> dict:
+    """``words`` (lower-cased) folded into nested dicts by character; ``""`` marks where a word ends."""
     root: dict = {}
     for w in words:
         node = root
@@ -59,7 +60,7 @@ def terms_pattern(terms: Iterable[str]) -> str:
         groups.setdefault(key, []).append(t)
     branches = []
     for (left, right), words in sorted(groups.items()):
-        root = _trie(words)
+        root = trie(words)
         # (?<![A-Za-z]) before the first letter, written after it: no letter two characters back.
         after_first = "(?<![A-Za-z].)" if left else ""
         end = "(?![A-Za-z])" if right else ""

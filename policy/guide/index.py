@@ -351,7 +351,10 @@ class GuideIndex:
         query = self.read(question)
         # 「新聞記事を要約させちゃった。入れただけで著作権侵害になる?」: what the last sentence asks (input) is asked, whatever
         # the situation told before it shows (incident, which replaces input when said in the same breath).
-        wanted = asked(self.intents, question) | asked(self.intents, situation_and_ask(question)[1])
+        wanted = asked(self.intents, question)
+        situation, ask = situation_and_ask(question)
+        if situation:
+            wanted |= asked(self.intents, ask)
         if "about" in wanted and query.topic and not self._is_service(query.topic):
             # 「クロード ハイクってどんなAI?」「会話型AIってチャットボットと何が違うの」: asking what a thing is, of
             # anything but the services the rules describe under 基本情報, asks for its glossary entry.
@@ -394,11 +397,11 @@ class GuideIndex:
                     score *= 1 + HEADING_BOOST * share(self._headings[i]) / total
                 best = max((share(s) for s in self._sentence_terms[i]), default=0.0)
                 score *= 1 + SENTENCE_BOOST * best / total
-            answered = len(wanted & self._roles[i])
-            if answered:
+            given = wanted & self._roles[i]
+            if given:
                 # 「職員も使えるの？申請いる？」: 7-2(1) 「利用申請等は不要。」 is both the rule and the procedure.
-                score *= 1 + INTENT_BOOST * (1 + MORE_INTENTS_BOOST * (answered - 1))
-                score *= max(self._boosts.get(name, 1.0) for name in wanted & self._roles[i])
+                score *= 1 + INTENT_BOOST * (1 + MORE_INTENTS_BOOST * (len(given) - 1))
+                score *= max(self._boosts.get(name, 1.0) for name in given)
             # Once something has gone wrong (incident), what to do first is no step of starting to use a service.
             if self._first_step[i] and "procedure" in wanted and "incident" not in wanted and _FIRST_STEP.search(question):
                 score *= 1 + FIRST_STEP_BOOST

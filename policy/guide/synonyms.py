@@ -9,6 +9,7 @@ from pathlib import Path
 
 from policy.datafile import Node, RuleDataError, load_yaml, require, string_list
 from policy.guide.terms import hiragana, normalize
+from policy.terms import trie
 
 SYNONYMS_PATH = Path(__file__).with_name("data") / "synonyms.yaml"
 
@@ -73,16 +74,14 @@ def _inside_longer(text: str, match: re.Match[str], keep: AbstractSet[str]) -> b
 
 
 def _trie_pattern(words: Iterable[str]) -> str:
-    """A pattern matching each of ``words`` as _whole does, and at any position the longest of them that matches
-    there: tries whose longer branches are tried before a word ends. Words with other letters than Latin ones come
-    first: where one of them and a Latin word both match, the Latin word ends before its first other letter."""
-    latin: dict[str, dict] = {}
-    other: dict[str, dict] = {}
-    for word in words:
-        node = latin if word.isascii() else other
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = {}  # the end of a word
+    """A pattern matching at any position the longest of ``words`` that stands there as a word of its own: Latin
+    words not inside other Latin words, katakana words not inside longer katakana words (ログ is not in プログラム,
+    ロゴ not in ロゴス). One trie for the words with other letters than Latin ones, whose longer branches are tried
+    before a word ends, comes first: where one of them and a Latin word both match, the Latin word ends before its
+    first other letter."""
+    words = list(words)
+    latin = trie(w for w in words if w.isascii())
+    other = trie(w for w in words if not w.isascii())
     starts = []
     for char, node in sorted(other.items()):
         before = rf"(?<![{_KATAKANA}])" if re.match(f"[{_KATAKANA}]", char) else ""
@@ -93,22 +92,12 @@ def _trie_pattern(words: Iterable[str]) -> str:
 
 
 def _branches(node: dict, last: str, latin: bool) -> str:
-    """The rest of a trie after the character ``last``: longer words first, then the end of a word here, which ends
-    as _whole ends it."""
+    """The rest of a trie after the character ``last``: longer words first, then the end of a word here, which may
+    not be followed by a Latin letter or digit (a Latin word) or by katakana (a word ending in katakana)."""
     out = [re.escape(char) + _branches(child, char, latin) for char, child in sorted(node.items()) if char]
     if "" in node:
         out.append(r"(?![a-z0-9])" if latin else rf"(?![{_KATAKANA}])" if re.match(f"[{_KATAKANA}]", last) else "")
     return out[0] if len(out) == 1 and "" not in node else "(?:" + "|".join(out) + ")"
-
-
-def _whole(word: str) -> str:
-    """A pattern for ``word`` as a word of its own: Latin words not inside other Latin words,
-    katakana words not inside longer katakana words (ログ is not in プログラム, ロゴ not in ロゴス)."""
-    if word.isascii():
-        return rf"(?<![a-z0-9]){re.escape(word)}(?![a-z0-9])"
-    before = rf"(?<![{_KATAKANA}])" if re.match(rf"[{_KATAKANA}]", word) else ""
-    after = rf"(?![{_KATAKANA}])" if re.search(rf"[{_KATAKANA}]$", word) else ""
-    return before + re.escape(word) + after
 
 
 # The particles that end a phrasal verb (sign up, apply to, hand out): its verb is what inflects.

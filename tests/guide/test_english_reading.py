@@ -417,10 +417,18 @@ def test_the_vocabulary_trie_matches_as_the_longest_first_alternation(synonyms) 
     import random
     import re
 
-    from policy.guide.synonyms import _whole
+    katakana = "ァ-ヺー"
+
+    def whole(word: str) -> str:
+        # A word of its own: a Latin word not inside Latin letters and digits, katakana not inside katakana.
+        if word.isascii():
+            return rf"(?<![a-z0-9]){re.escape(word)}(?![a-z0-9])"
+        before = rf"(?<![{katakana}])" if re.match(rf"[{katakana}]", word) else ""
+        after = rf"(?![{katakana}])" if re.search(rf"[{katakana}]$", word) else ""
+        return before + re.escape(word) + after
 
     words = sorted(synonyms._spellings, key=len, reverse=True)
-    alternation = re.compile("|".join(_whole(w) for w in words))
+    alternation = re.compile("|".join(whole(w) for w in words))
     rng = random.Random(6)
     pieces, separators = list(synonyms._spellings), [" ", "", "の", "a", "ア", "1", "、", "ー"]
     for _ in range(2000):
